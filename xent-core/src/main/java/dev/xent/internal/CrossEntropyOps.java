@@ -1,0 +1,157 @@
+package dev.xent.internal;
+
+import dev.xent.internal.kernel.CrossEntropyKernel;
+import dev.xent.internal.kernel.Kernels;
+import dev.xent.internal.kernel.Precision;
+import dev.xent.internal.kernel.ProbabilityMode;
+import dev.xent.internal.kernel.RowLayout;
+import dev.xent.ndarray.DType;
+import dev.xent.ndarray.NdArray;
+
+/**
+ * Keras's {@code sparse_categorical_crossentropy} and {@code categorical_crossentropy} functions: shape rules,
+ * label checks, then one kernel call. Every check happens here, before any kernel runs, so every kernel (scalar,
+ * vector, parallel) sees valid input and raises nothing.
+ */
+public final class CrossEntropyOps {
+
+    private CrossEntropyOps() {}
+
+    /** Keras computes a metric in its prediction's dtype: float64 predictions in float64, all else in float32. */
+    public static Precision precisionOf(NdArray yPred) {
+        return yPred.dtype() == DType.FLOAT64 ? Precision.FLOAT64 : Precision.FLOAT32;
+    }
+
+    public static Precision precisionOf(DType dtype) {
+        return dtype == DType.FLOAT64 ? Precision.FLOAT64 : Precision.FLOAT32;
+    }
+
+    /**
+     * Sparse cross-entropy per element.
+     *
+     * @param lossRankFix apply the loss's {@code squeeze_or_expand_to_same_rank(y_true, y_pred)} first
+     */
+    public static ElementValues sparse(NdArray yTrue, NdArray yPred, boolean fromLogits, Integer ignoreClass,
+                                       int axis, boolean normalizeBeforeClip, Precision precision,
+                                       boolean lossRankFix) {
+        Checks.checkNotNull(yTrue, "yTrue");
+        Checks.checkNotNull(yPred, "yPred");
+        checkPredictions(yPred);
+        checkLabels(yTrue);
+        int[] labelShape = yTrue.shape();
+        int[] predShape = yPred.shape();
+        if (lossRankFix) {
+            int[][] fixed = Shapes.squeezeOrExpandToSameRank(labelShape, predShape);
+            labelShape = fixed[0];
+            predShape = fixed[1];
+        }
+        Checks.checkArgument(predShape.length >= 1, "yPred must have rank >= 1 (a class axis); got shape ()");
+        int classAxis = Checks.canonicalAxis(axis, predShape.length, "yPred");
+        // A trailing-1 (class-axis-1) label dimension is squeezed, before the ignore mask is built (keras#19838).
+        if (labelShape.length == predShape.length && labelShape[classAxis] == 1) {
+            labelShape = Shapes.remove(labelShape, classAxis);
+        }
+        int[] valueShape = Shapes.remove(predShape, classAxis);
+        if (!java.util.Arrays.equals(labelShape, valueShape)) {
+            throw new IllegalArgumentException("yTrue shape " + Checks.shape(yTrue.shape()) + " does not match yPred shape "
+                    + Checks.shape(yPred.shape()) + ": labels must have yPred's shape without the class axis ("
+                    + classAxis + "), i.e. " + Checks.shape(valueShape) + ", optionally with a 1 at the class axis");
+        }
+        RowLayout layout = RowLayout.of(predShape, classAxis);
+        int rows = layout.rows();
+        int[] labels = new int[rows];
+        boolean[] valid = ignoreClass == null ? null : new boolean[rows];
+        int validCount = convertLabels(yTrue, labelShape, layout.classes, ignoreClass, labels, valid);
+        double[] out = new double[rows];
+        ProbabilityMode mode = fromLogits ? ProbabilityMode.LOGITS
+                : normalizeBeforeClip ? ProbabilityMode.NORMALIZE_THEN_CLIP : ProbabilityMode.CLIP_THEN_NORMALIZE;
+        Kernels.get().sparse(yPred, layout, labels, mode, precision, out, 0, rows);
+        return new ElementValues(out, valueShape, valid, validCount, precision);
+    }
+
+    /** Categorical cross-entropy per element, targets smoothed over the class axis's size. */
+    public static ElementValues categorical(NdArray yTrue, NdArray yPred, boolean fromLogits, double labelSmoothing,
+                                            int axis, Precision precision, boolean lossRankFix) {
+        Checks.checkNotNull(yTrue, "yTrue");
+        Checks.checkNotNull(yPred, "yPred");
+        checkPredictions(yPred);
+        Checks.checkLabelSmoothing(labelSmoothing);
+        int[] targetShape = yTrue.shape();
+        int[] predShape = yPred.shape();
+        if (lossRankFix) {
+            int[][] fixed = Shapes.squeezeOrExpandToSameRank(targetShape, predShape);
+            targetShape = fixed[0];
+            predShape = fixed[1];
+        }
+        if (!java.util.Arrays.equals(targetShape, predShape)) {
+            throw new IllegalArgumentException("yTrue shape " + Checks.shape(yTrue.shape())
+                    + " does not match yPred shape " + Checks.shape(yPred.shape())
+                    + ": categorical targets must have the same shape as the predictions");
+        }
+        Checks.checkArgument(predShape.length >= 1, "yPred must have rank >= 1 (a class axis); got shape ()");
+        int classAxis = Checks.canonicalAxis(axis, predShape.length, "yPred");
+        RowLayout layout = RowLayout.of(predShape, classAxis);
+        double keep = 1.0;
+        double add = 0.0;
+        if (labelSmoothing != 0) {
+            // Keras: y * (1 - ls) + ls / n, each constant cast to the compute dtype; n is the class-axis size
+            // (Keras <= 3.15 used shape[-1], wrong for axis != -1; fixed upstream by keras#23437).
+            keep = precision.round(1.0 - labelSmoothing);
+            add = precision.round(precision.round(labelSmoothing) / layout.classes);
+        }
+        int rows = layout.rows();
+        double[] out = new double[rows];
+        ProbabilityMode mode = fromLogits ? ProbabilityMode.LOGITS : ProbabilityMode.NORMALIZE_THEN_CLIP;
+        Kernels.get().categorical(yPred, yTrue, layout, keep, add, mode, precision, out, 0, rows);
+        return new ElementValues(out, Shapes.remove(predShape, classAxis), null, rows, precision);
+    }
+
+    private static void checkPredictions(NdArray yPred) {
+        Checks.checkArgument(yPred.dtype().isFloating(),
+                "yPred dtype (%s) must be float32 or float64", yPred.dtype().kerasName());
+    }
+
+    private static void checkLabels(NdArray yTrue) {
+        // Any numeric dtype is accepted; float labels must hold whole numbers (checked per element).
+    }
+
+    /**
+     * Converts labels to class indices, {@link CrossEntropyKernel#IGNORED} for {@code ignoreClass}, checking each:
+     * whole numbers, in {@code [0, classes)} unless ignored. Returns the number of valid entries.
+     */
+    private static int convertLabels(NdArray yTrue, int[] labelShape, int classes, Integer ignoreClass,
+                                     int[] labels, boolean[] valid) {
+        int n = labels.length;
+        int validCount = 0;
+        boolean floating = yTrue.dtype().isFloating();
+        long ignore = ignoreClass == null ? Long.MIN_VALUE : ignoreClass;
+        for (int i = 0; i < n; i++) {
+            long label;
+            if (floating) {
+                double v = yTrue.getDouble(i);
+                if (v != Math.rint(v) || Double.isInfinite(v)) {
+                    throw new IllegalArgumentException("yTrue label " + v + " at index "
+                            + Checks.position(labelShape, i) + " is not a whole number; sparse labels must be class indices");
+                }
+                label = (long) v;
+            } else {
+                label = yTrue.getLong(i);
+            }
+            if (ignoreClass != null && label == ignore) {
+                labels[i] = CrossEntropyKernel.IGNORED;
+                continue;
+            }
+            if (label < 0 || label >= classes) {
+                throw new IllegalArgumentException("yTrue label " + label + " at index " + Checks.position(labelShape, i)
+                        + " is out of range [0, " + classes + ")"
+                        + (ignoreClass == null ? "" : " and is not ignoreClass (" + ignoreClass + ")"));
+            }
+            labels[i] = (int) label;
+            if (valid != null) {
+                valid[i] = true;
+            }
+            validCount++;
+        }
+        return validCount;
+    }
+}
