@@ -27,27 +27,85 @@ public final class Reductions {
     }
 
     /**
-     * Keras's {@code reduce_weighted_values}: the {@code ignore_class} mask folds into the weights (as
-     * {@code total/valid} for the mean reductions, 0/1 otherwise), weights align by
+     * Keras's {@code reduce_weighted_values}: the {@code ignore_class} mask folds into the weights, weights align by
      * {@code squeeze_or_expand_to_same_rank} and NumPy broadcasting, then {@code sum}, a division by the number of
-     * weighted elements ({@code sum_over_batch_size}, {@code mean}), or by the sum of weights
+     * weighted elements ({@code sum_over_batch_size}, {@code mean}; with a mask, by the number of valid elements,
+     * which is what Keras's {@code total/valid} mask weights amount to), or by the sum of weights
      * ({@code mean_with_sample_weight}). Divisions by zero give 0. Empty values reduce to 0 (Keras returns the
      * empty array).
      *
      * @param reduction one of {@code sum_over_batch_size, sum, mean, mean_with_sample_weight, none}
      */
     public static LossResult reduceLoss(ElementValues v, NdArray sampleWeight, String reduction) {
+        Weighted wv = weigh(v, sampleWeight);
+        if (reduction.equals("none")) {
+            return new LossResult(Double.NaN, wv.values, wv.shape);
+        }
+        if (wv.shape.length == 0) {
+            return new LossResult(wv.values[0], null, null);
+        }
+        double[] partial = partial(v, wv, reduction);
+        return new LossResult(finish(partial[0], partial[1], reduction), null, null);
+    }
+
+    /**
+     * A reduced loss as {@code {sum, divisor}}, additive over batches: the loss of several batches together is
+     * {@code finish(sum of sums, sum of divisors)}.
+     */
+    public static double[] reduceLossPartial(ElementValues v, NdArray sampleWeight, String reduction) {
+        Weighted wv = weigh(v, sampleWeight);
+        if (wv.shape.length == 0) {
+            return new double[] {wv.values[0], 1};
+        }
+        return partial(v, wv, reduction);
+    }
+
+    /** The loss from an additive {@code {sum, divisor}}. */
+    public static double finish(double sum, double divisor, String reduction) {
+        return reduction.equals("sum") ? sum : divideNoNan(sum, divisor);
+    }
+
+    private static double[] partial(ElementValues v, Weighted wv, String reduction) {
+        double sum = CompensatedSum.of(wv.values, 0, wv.values.length);
+        double divisor;
+        switch (reduction) {
+            case "sum":
+                divisor = 1;
+                break;
+            case "mean_with_sample_weight":
+                divisor = wv.weights != null ? wv.weights.sum() : wv.values.length;
+                break;
+            default:
+                // With a mask, Keras weights valid entries by total/valid, so the mean divides by the valid count
+                // (scaled if the weights broadcast the values to more elements).
+                divisor = v.valid == null ? wv.values.length
+                        : (double) v.validCount * wv.values.length / Math.max(1, v.values.length);
+                break;
+        }
+        return new double[] {sum, divisor};
+    }
+
+    /** Values times weights (the mask folded in as 0/1), broadcast as Keras does. */
+    private static final class Weighted {
+        final double[] values;
+        final int[] shape;
+        /** The weights after mask folding and rank alignment, unbroadcast; null when unweighted. */
+        final Weights weights;
+
+        Weighted(double[] values, int[] shape, Weights weights) {
+            this.values = values;
+            this.shape = shape;
+            this.weights = weights;
+        }
+    }
+
+    private static Weighted weigh(ElementValues v, NdArray sampleWeight) {
         Precision precision = v.precision;
-        boolean meanLike = reduction.equals("sum_over_batch_size") || reduction.equals("mean");
         Weights w = sampleWeight == null ? null : Weights.of(sampleWeight, precision);
         if (v.valid != null) {
-            double maskWeight = 1.0;
-            if (meanLike) {
-                maskWeight = v.validCount == 0 ? 0.0 : precision.round((double) v.values.length / v.validCount);
-            }
             double[] floatMask = new double[v.valid.length];
             for (int i = 0; i < floatMask.length; i++) {
-                floatMask[i] = v.valid[i] ? maskWeight : 0.0;
+                floatMask[i] = v.valid[i] ? 1.0 : 0.0;
             }
             if (w != null) {
                 int[][] fixed = Shapes.squeezeOrExpandToSameRank(v.shape, w.shape);
@@ -56,33 +114,13 @@ public final class Reductions {
                 w = new Weights(v.shape, floatMask);
             }
         }
-        int[] valueShape = v.shape;
-        double[] weighted = v.values;
-        if (w != null) {
-            int[][] fixed = Shapes.squeezeOrExpandToSameRank(valueShape, w.shape);
-            w = w.reshape(fixed[1]);
-            Weights product = Weights.multiply(fixed[0], v.values, w, precision, "the per-element loss");
-            valueShape = product.shape;
-            weighted = product.data;
+        if (w == null) {
+            return new Weighted(v.values, v.shape, null);
         }
-        if (reduction.equals("none")) {
-            return new LossResult(Double.NaN, weighted, valueShape);
-        }
-        if (valueShape.length == 0) {
-            return new LossResult(weighted[0], null, null);
-        }
-        double sum = CompensatedSum.of(weighted, 0, weighted.length);
-        switch (reduction) {
-            case "sum":
-                return new LossResult(sum, null, null);
-            case "mean_with_sample_weight":
-                if (w != null) {
-                    return new LossResult(divideNoNan(sum, w.sum()), null, null);
-                }
-                return new LossResult(divideNoNan(sum, weighted.length), null, null);
-            default:
-                return new LossResult(divideNoNan(sum, weighted.length), null, null);
-        }
+        int[][] fixed = Shapes.squeezeOrExpandToSameRank(v.shape, w.shape);
+        w = w.reshape(fixed[1]);
+        Weights product = Weights.multiply(fixed[0], v.values, w, precision, "the per-element loss");
+        return new Weighted(product.data, product.shape, w);
     }
 
     /** One update's contribution to a {@code Mean}'s {@code total} and {@code count}. */

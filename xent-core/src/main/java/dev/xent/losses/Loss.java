@@ -100,6 +100,21 @@ public abstract class Loss {
         return Reductions.reduceLoss(values(yTrue, yPred), sampleWeight, reduction.kerasName()).value;
     }
 
+    /**
+     * This batch's additive part of the reduced loss, to be combined with {@link LossState#plus} and finished with
+     * {@link LossState#result()}: for data split along the batch axis, the combined result equals
+     * {@link #value(NdArray, NdArray, NdArray)} on all the data.
+     *
+     * @throws IllegalStateException when the reduction is {@link Reduction#NONE}
+     */
+    public final LossState partial(NdArray yTrue, NdArray yPred, NdArray sampleWeight) {
+        if (reduction == Reduction.NONE) {
+            throw new IllegalStateException("partial() needs a reducing reduction; this loss has reduction none");
+        }
+        double[] p = Reductions.reduceLossPartial(values(yTrue, yPred), sampleWeight, reduction.kerasName());
+        return LossState.of(reduction, p[0], p[1]);
+    }
+
     /** {@link #value(NdArray, NdArray, NdArray)} without weights. */
     public final double value(NdArray yTrue, NdArray yPred) {
         return value(yTrue, yPred, null);
