@@ -47,20 +47,16 @@ public final class Checks {
         return "(" + s.substring(1, s.length() - 1) + ")";
     }
 
-    /** Row-major coordinates of flat index {@code i} in {@code shape}, as {@code (a, b, c)}. */
-    public static String position(int[] shape, long i) {
+    /** Row-major coordinates of flat index {@code i} in {@code shape} (just {@code i} for rank 0 or 1). */
+    public static long[] coordinates(int[] shape, long i) {
         if (shape.length <= 1) {
-            return Long.toString(i);
+            return new long[] {i};
         }
         long[] coords = new long[shape.length];
         for (int d = shape.length - 1; d >= 0; d--) {
             coords[d] = shape[d] == 0 ? 0 : i % shape[d];
             i = shape[d] == 0 ? 0 : i / shape[d];
         }
-        StringBuilder sb = new StringBuilder("(");
-        for (int d = 0; d < coords.length; d++) {
-            sb.append(d == 0 ? "" : ", ").append(coords[d]);
-        }
-        return sb.append(')').toString();
+        return coords;
     }
 }

@@ -6,6 +6,7 @@ import dev.xent.internal.kernel.Precision;
 import dev.xent.internal.kernel.ProbabilityMode;
 import dev.xent.internal.kernel.RowLayout;
 import dev.xent.ndarray.DType;
+import dev.xent.ndarray.InvalidElementException;
 import dev.xent.ndarray.NdArray;
 
 /**
@@ -130,8 +131,8 @@ public final class CrossEntropyOps {
             if (floating) {
                 double v = yTrue.getDouble(i);
                 if (v != Math.rint(v) || Double.isInfinite(v)) {
-                    throw new IllegalArgumentException("yTrue label " + v + " at index "
-                            + Checks.position(labelShape, i) + " is not a whole number; sparse labels must be class indices");
+                    throw new InvalidElementException("yTrue", "label", Checks.coordinates(labelShape, i),
+                            Double.toString(v), "is not a whole number; sparse labels must be class indices");
                 }
                 label = (long) v;
             } else {
@@ -142,8 +143,8 @@ public final class CrossEntropyOps {
                 continue;
             }
             if (label < 0 || label >= classes) {
-                throw new IllegalArgumentException("yTrue label " + label + " at index " + Checks.position(labelShape, i)
-                        + " is out of range [0, " + classes + ")"
+                throw new InvalidElementException("yTrue", "label", Checks.coordinates(labelShape, i),
+                        Long.toString(label), "is out of range [0, " + classes + ")"
                         + (ignoreClass == null ? "" : " and is not ignoreClass (" + ignoreClass + ")"));
             }
             labels[i] = (int) label;
