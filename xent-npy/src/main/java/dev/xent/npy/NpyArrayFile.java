@@ -1,0 +1,673 @@
+package dev.xent.npy;
+
+import dev.xent.ndarray.DType;
+import dev.xent.ndarray.NdArray;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One array of a NumPy {@code .npy} file, or of an {@code .npz} archive, read by rows of its first axis with
+ * memory bounded by the rows asked for.
+ *
+ * <pre>{@code
+ * // y_pred.npy holds np.array([[0.05, 0.95, 0], [0.1, 0.8, 0.1]], dtype=np.float32)
+ * try (NpyArrayFile f = NpyArrayFile.open("y_pred.npy")) {
+ *     f.shape();                      // [2, 3]
+ *     f.descr();                      // "<f4"
+ *     NdArray row = f.readRows(1, 1); // NdArray(float32, [1, 3], [0.1, 0.8, 0.1])
+ * }
+ * }</pre>
+ *
+ * <p><b>Files.</b> {@link #open(String)} takes a path, or {@code ARCHIVE.npz:KEY} for one array of an archive written
+ * by {@code np.savez} or {@code np.savez_compressed} ({@code KEY} with or without its {@code .npy} suffix; an archive
+ * holding a single array may be named without a key). The array may be of dtype bool, int8/16/32/64,
+ * uint8/16/32/64 or float16/32/64, in C or Fortran order, with any byte order; it is read as its
+ * {@linkplain #naturalDType() natural dtype}. Header format versions 1.0, 2.0 and 3.0 are read.
+ *
+ * <p><b>Errors.</b> Opening reads and checks the header only, strictly (see {@link #open(String)}); problems with
+ * the content, then or while reading, are {@link NpyFormatException}s with a one-line message that starts with the
+ * spec as given, says where (byte offset or element index) and states the rule:
+ * {@code y_pred.npy: header at byte 10: shape (3, -1) has a negative dimension}. A missing file is a
+ * {@link NoSuchFileException} with the message {@code SPEC: no such file}. Bad arguments (rows out of range) are
+ * {@link IndexOutOfBoundsException}s; use after {@link #close()} is an {@link IllegalStateException}.
+ *
+ * <p><b>Values.</b> Values are converted exactly: float16 widens to float32 exactly (NaN and infinities included),
+ * integers widen. A uint64 value above {@code Long.MAX_VALUE}, or a bool byte other than 0 or 1, is refused with an
+ * error naming the element. Floating-point values, NaN and infinities included, are passed on unchanged.
+ *
+ * <p><b>Performance.</b> Reads are positional {@link FileChannel} reads through one direct buffer of at most 1 MiB,
+ * so files over 2 GiB work and the heap holds only the chunk returned. Each call returns a fresh heap array;
+ * C-order float32, float64, int32 and int64 data is bulk-copied. A Fortran-order chunk is assembled column by
+ * column (each column's rows are contiguous in the file). Stored {@code .npz} entries are read in place like a
+ * {@code .npy} file. Deflated entries are inflated on the fly: reading rows in increasing order costs one pass over
+ * the entry; going back restarts inflation from the start of the entry; a deflated Fortran-order array is inflated
+ * once to a temporary file (deleted on close) on the first read.
+ *
+ * <p>Instances are not thread-safe: use one per thread, or synchronize.
+ */
+public final class NpyArrayFile implements Closeable {
+
+    /** The largest chunk, in elements, that fits in one Java array. */
+    static final int MAX_CHUNK_ELEMENTS = Integer.MAX_VALUE - 8;
+    private static final int BUFFER_BYTES = 1 << 20;
+
+    private final String name;
+    private final String where;
+    private final NpyHeader header;
+    private final FileChannel channel;
+    private final long rows;
+    /** Elements per row: the product of the shape after the first axis. */
+    private final long rowSize;
+    private final boolean fortranLayout;
+    private ByteSource source;
+    private ByteBuffer buffer;
+    private Path tempFile;
+    private boolean closed;
+
+    private NpyArrayFile(String name, NpyHeader header, FileChannel channel, ByteSource source) {
+        this.name = name;
+        this.where = Text.name(name) + ": ";
+        this.header = header;
+        this.channel = channel;
+        this.source = source;
+        long[] s = header.shape;
+        this.rows = s.length == 0 ? 1 : s[0];
+        long r = 1;
+        for (int i = 1; i < s.length; i++) {
+            r *= s[i]; // no overflow: the parser checked the product (and a zero anywhere makes it 0 here or in rows)
+            if (r == 0) {
+                break;
+            }
+        }
+        this.rowSize = r;
+        this.fortranLayout = header.fortranLayout();
+    }
+
+    /**
+     * Opens {@code spec}: a {@code .npy} file, or {@code ARCHIVE.npz:KEY}. If {@code spec} names an existing file
+     * it is opened as is (an {@code .npz} holding exactly one array can be opened this way); otherwise it is split
+     * at its last {@code .npz:} (case-insensitive) into the archive's path and the key. Reads and checks the header
+     * only: magic, version, header length (at most 1 MiB), the dict literal, the dtype, and that the data is exactly
+     * {@code product(shape) * itemsize} bytes.
+     *
+     * @throws NoSuchFileException if the file (or archive) does not exist
+     * @throws NpyFormatException if the file cannot be read as an array, with a one-line message naming it
+     * @throws IOException if opening fails otherwise
+     */
+    public static NpyArrayFile open(String spec) throws IOException {
+        Objects.requireNonNull(spec, "spec");
+        String where = Text.name(spec) + ": ";
+        Path path;
+        String key = null;
+        try {
+            path = Path.of(spec);
+            if (!Files.isRegularFile(path)) {
+                int i = spec.toLowerCase(Locale.ROOT).lastIndexOf(".npz:");
+                if (i >= 0) {
+                    path = Path.of(spec.substring(0, i + 4));
+                    key = spec.substring(i + 5);
+                }
+            }
+        } catch (InvalidPathException e) {
+            throw new NpyFormatException(where + "not a valid path (" + e.getReason() + ")", e);
+        }
+        if (Files.isDirectory(path)) {
+            throw new NpyFormatException(where + "is a directory, not a .npy file");
+        }
+        if (!Files.exists(path)) {
+            throw new NoSuchFileException(Text.name(spec), null, key == null ? "no such file"
+                    : "no such file " + path);
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new NpyFormatException(where + "is not a regular file");
+        }
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(Text.name(spec), null, "no such file");
+        } catch (IOException e) {
+            throw new NpyFormatException(where + "cannot open: " + describe(e), e);
+        }
+        ByteSource source = null;
+        try {
+            byte[] start = new byte[(int) Math.min(4, channel.size())];
+            new ChannelSource(channel, 0, channel.size(), spec, false).readFully(0, ByteBuffer.wrap(start));
+            boolean zip = start.length >= 2 && start[0] == 'P' && start[1] == 'K';
+            if (key != null || zip) {
+                source = openEntry(channel, key, spec, where);
+            } else {
+                source = new ChannelSource(channel, 0, channel.size(), spec, false);
+            }
+            NpyHeader header = NpyHeader.read(source, spec);
+            return new NpyArrayFile(spec, header, channel, source);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                if (source != null) {
+                    source.close();
+                }
+                channel.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw wrap(e, where);
+        }
+    }
+
+    private static ByteSource openEntry(FileChannel channel, String key, String spec, String where)
+            throws IOException {
+        List<NpzArchive.Entry> all = NpzArchive.entries(channel, where);
+        NpzArchive.Entry entry = null;
+        if (key == null) {
+            if (all.size() != 1) {
+                throw new NpyFormatException(where + "is an .npz archive with " + all.size()
+                        + " entries; name one array as " + Text.name(spec) + ":KEY (" + keys(all) + ")");
+            }
+            entry = all.get(0);
+        } else {
+            for (NpzArchive.Entry e : all) {
+                if (e.name.equals(key)) {
+                    entry = e;
+                    break;
+                }
+            }
+            for (NpzArchive.Entry e : all) {
+                if (entry == null && e.name.equals(key + ".npy")) {
+                    entry = e;
+                }
+            }
+            if (entry == null) {
+                throw new NpyFormatException(where + "no array " + Text.quote(key) + " in the archive ("
+                        + keys(all) + ")");
+            }
+        }
+        String entryName = Text.quote(entry.name);
+        if ((entry.flags & 1) != 0) {
+            throw new NpyFormatException(where + "zip entry " + entryName + " is encrypted, which is not supported");
+        }
+        long data = NpzArchive.dataOffset(channel, entry, where);
+        if (entry.method == 0) {
+            if (entry.compressedSize != entry.size) {
+                throw new NpyFormatException(where + "stored zip entry " + entryName + " has compressed size "
+                        + entry.compressedSize + " but size " + entry.size + "; they must be equal");
+            }
+            return new ChannelSource(channel, data, entry.size, spec, false);
+        }
+        if (entry.method == 8) {
+            return new InflatingSource(channel, data, entry.compressedSize, entry.size, entry.crc, spec);
+        }
+        throw new NpyFormatException(where + "zip entry " + entryName + " uses compression method " + entry.method
+                + "; only stored (0) and deflated (8) are supported, as written by np.savez and"
+                + " np.savez_compressed");
+    }
+
+    private static String keys(List<NpzArchive.Entry> all) {
+        if (all.isEmpty()) {
+            return "the archive is empty";
+        }
+        StringBuilder sb = new StringBuilder("keys: ");
+        int shown = Math.min(all.size(), 20);
+        for (int i = 0; i < shown; i++) {
+            sb.append(i == 0 ? "" : ", ").append(Text.escape(all.get(i).key(), Text.MAX_QUOTED));
+        }
+        if (all.size() > shown) {
+            sb.append(", ... (").append(all.size() - shown).append(" more)");
+        }
+        return sb.toString();
+    }
+
+    /** The spec as given to {@link #open(String)}, for messages. */
+    public String name() {
+        return name;
+    }
+
+    /** A copy of the shape; empty for a rank-0 (scalar) array. */
+    public long[] shape() {
+        return header.shape.clone();
+    }
+
+    /** The length of the first axis; 1 for a rank-0 array. */
+    public long rows() {
+        return rows;
+    }
+
+    /** The dtype string as written in the header, such as {@code "<f4"} or {@code "|u1"}. */
+    public String descr() {
+        return header.descr;
+    }
+
+    /** Whether the header says the data is in Fortran (column-major) order. */
+    public boolean fortranOrder() {
+        return header.fortranOrder;
+    }
+
+    /**
+     * The dtype rows are returned as: float16 and float32 as {@link DType#FLOAT32}; float64 as
+     * {@link DType#FLOAT64}; bool, int8, int16, int32, uint8 and uint16 as {@link DType#INT32}; int64, uint32 and
+     * uint64 as {@link DType#INT64}.
+     */
+    public DType naturalDType() {
+        return header.type.natural;
+    }
+
+    /** Whether the file holds floating-point numbers (float16, float32 or float64). */
+    public boolean isFloating() {
+        return header.type.natural.isFloating();
+    }
+
+    /**
+     * Rows {@code [from, from + count)} of the first axis, converted to the {@linkplain #naturalDType() natural
+     * dtype}, in row-major (C) order whatever the file's order, in a fresh heap array of shape
+     * {@code (count, shape[1], ...)}. For a rank-0 array, {@code readRows(0, 1)} returns the scalar (shape
+     * {@code ()}). Memory used: the result plus a buffer of at most 1 MiB kept by this object.
+     *
+     * @throws IndexOutOfBoundsException if {@code from < 0}, {@code count < 0} or {@code from + count > rows()}
+     * @throws NpyFormatException if the rows hold more than 2^31-9 elements, do not fit in the Java heap, hold a
+     *     value that does not fit the natural dtype (a uint64 above {@code Long.MAX_VALUE}, a bool byte other
+     *     than 0 and 1), or cannot be read
+     */
+    public NdArray readRows(long from, int count) throws IOException {
+        checkOpen();
+        if (from < 0 || count < 0 || from > rows - count) {
+            throw new IndexOutOfBoundsException("rows [" + from + ", " + (from + count) + ") of " + name
+                    + " are outside [0, " + rows + ")");
+        }
+        return read(from, count);
+    }
+
+    /**
+     * The whole array, as {@link #readRows(long, int) readRows(0, rows())} would return it, if it has at most
+     * {@code maxElements} elements. Meant for small inputs such as sample weights.
+     *
+     * @throws IllegalArgumentException if {@code maxElements < 0}
+     * @throws NpyFormatException if the array has more than {@code maxElements} elements (checked before anything
+     *     is allocated), or as for {@link #readRows(long, int)}
+     */
+    public NdArray readAll(long maxElements) throws IOException {
+        checkOpen();
+        if (maxElements < 0) {
+            throw new IllegalArgumentException("maxElements (" + maxElements + ") must be >= 0");
+        }
+        if (header.elementCount > maxElements) {
+            throw new NpyFormatException(where + "shape " + Text.shape(header.shape) + " has "
+                    + header.elementCount + " elements, more than the limit of " + maxElements
+                    + " for reading the whole array at once");
+        }
+        return read(0, rows);
+    }
+
+    private NdArray read(long from, long count) throws IOException {
+        long n = count * rowSize; // <= elementCount, as count <= rows
+        if (n > MAX_CHUNK_ELEMENTS) {
+            throw new NpyFormatException(where + "rows [" + from + ", " + (from + count) + ") hold " + n
+                    + " elements, more than a Java array can hold (" + MAX_CHUNK_ELEMENTS
+                    + "); read fewer rows at a time");
+        }
+        int[] outShape = new int[header.shape.length == 0 && count == 1 ? 0 : Math.max(1, header.shape.length)];
+        if (outShape.length > 0) {
+            if (count > Integer.MAX_VALUE) {
+                throw new NpyFormatException(where + "rows [" + from + ", " + (from + count)
+                        + ") are more than a Java array shape can describe; read fewer rows at a time");
+            }
+            outShape[0] = (int) count;
+            for (int i = 1; i < outShape.length; i++) {
+                long d = header.shape[i];
+                if (d > Integer.MAX_VALUE) {
+                    throw new NpyFormatException(where + "dimension " + i + " of shape "
+                            + Text.shape(header.shape) + " is larger than a Java array shape allows (2^31-1)");
+                }
+                outShape[i] = (int) d;
+            }
+        }
+        try {
+            Object out = allocate((int) n, from, count);
+            if (n > 0) {
+                if (fortranLayout) {
+                    readFortran(from, (int) count, out);
+                } else {
+                    decodeRun(header.dataOffset + from * rowSize * header.type.size, (int) n, out, 0, 1, from);
+                }
+            }
+            switch (header.type.natural) {
+                case FLOAT32: return NdArray.of((float[]) out, 0, outShape);
+                case FLOAT64: return NdArray.of((double[]) out, 0, outShape);
+                case INT32: return NdArray.of((int[]) out, 0, outShape);
+                default: return NdArray.of((long[]) out, 0, outShape);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw wrap(e, where);
+        }
+    }
+
+    private Object allocate(int n, long from, long count) throws NpyFormatException {
+        try {
+            switch (header.type.natural) {
+                case FLOAT32: return new float[n];
+                case FLOAT64: return new double[n];
+                case INT32: return new int[n];
+                default: return new long[n];
+            }
+        } catch (OutOfMemoryError e) {
+            int bytes = header.type.natural == DType.FLOAT64 || header.type.natural == DType.INT64 ? 8 : 4;
+            throw new NpyFormatException(where + "rows [" + from + ", " + (from + count) + ") need " + n
+                    + " elements (" + ((long) n * bytes >> 20) + " MiB) and the Java heap has no room for them;"
+                    + " read fewer rows at a time or give Java more heap (-Xmx)");
+        }
+    }
+
+    /**
+     * Fortran order: element (i0, i1, ..., ik) is at i0 + d0 * (i1 + d1 * (i2 + ...)), so for each "column" (a
+     * trailing index, in Fortran order) rows [from, from + count) are contiguous; each column is read and
+     * scattered with stride rowSize into the C-order chunk. When all rows are read the columns are adjacent and
+     * several are read at once.
+     */
+    private void readFortran(long from, int count, Object out) throws IOException {
+        ensureRandomAccess();
+        long[] s = header.shape;
+        int t = s.length - 1;
+        int[] cStride = new int[t];
+        int stride = 1;
+        for (int k = t - 1; k >= 0; k--) {
+            cStride[k] = stride;
+            stride *= (int) s[k + 1];
+        }
+        int[] index = new int[t];
+        int cIndex = 0;
+        int itemSize = header.type.size;
+        int perSlice = buffer().capacity() / itemSize;
+        int columnsPerRead = count == rows ? Math.max(1, perSlice / count) : 1;
+        int cols = (int) rowSize;
+        for (int cF = 0; cF < cols; ) {
+            long position = header.dataOffset + ((long) cF * rows + from) * itemSize;
+            int group = Math.min(columnsPerRead, cols - cF);
+            if (group == 1) {
+                decodeRun(position, count, out, cIndex, cols, from);
+            } else {
+                ByteBuffer buf = buffer();
+                buf.clear().limit(group * count * itemSize);
+                source.readFully(position, buf);
+                buf.flip();
+            }
+            for (int g = 0; g < group; g++) {
+                if (group > 1) {
+                    decodeSlice(buffer(), g * count, count, out, cIndex, cols, from,
+                            position + (long) g * count * itemSize);
+                }
+                cF++;
+                for (int k = 0; k < t; k++) {
+                    index[k]++;
+                    cIndex += cStride[k];
+                    if (index[k] < s[k + 1]) {
+                        break;
+                    }
+                    cIndex -= index[k] * cStride[k];
+                    index[k] = 0;
+                }
+            }
+        }
+    }
+
+    /** Decodes {@code n} contiguous elements from byte {@code position} into {@code out[o], out[o + stride], ...}. */
+    private void decodeRun(long position, int n, Object out, int o, int stride, long from) throws IOException {
+        int itemSize = header.type.size;
+        ByteBuffer buf = buffer();
+        int perSlice = buf.capacity() / itemSize;
+        for (int done = 0; done < n; ) {
+            int m = Math.min(perSlice, n - done);
+            long at = position + (long) done * itemSize;
+            buf.clear().limit(m * itemSize);
+            source.readFully(at, buf);
+            buf.flip();
+            decodeSlice(buf, 0, m, out, o + done * stride, stride, from, at);
+            done += m;
+        }
+    }
+
+    /**
+     * Decodes elements {@code [e, e + m)} of {@code buf} (already in the file's byte order) into
+     * {@code out[o + j * stride]}; {@code at} is the byte position of element {@code e}, for messages.
+     */
+    private void decodeSlice(ByteBuffer buf, int e, int m, Object out, int o, int stride, long from, long at)
+            throws NpyFormatException {
+        int b = e * header.type.size;
+        switch (header.type) {
+            case FLOAT32: {
+                float[] f = (float[]) out;
+                if (stride == 1) {
+                    buf.position(b);
+                    buf.asFloatBuffer().get(f, o, m);
+                } else {
+                    for (int j = 0; j < m; j++) {
+                        f[o + j * stride] = buf.getFloat(b + 4 * j);
+                    }
+                }
+                return;
+            }
+            case FLOAT64: {
+                double[] d = (double[]) out;
+                if (stride == 1) {
+                    buf.position(b);
+                    buf.asDoubleBuffer().get(d, o, m);
+                } else {
+                    for (int j = 0; j < m; j++) {
+                        d[o + j * stride] = buf.getDouble(b + 8 * j);
+                    }
+                }
+                return;
+            }
+            case INT32: {
+                int[] a = (int[]) out;
+                if (stride == 1) {
+                    buf.position(b);
+                    buf.asIntBuffer().get(a, o, m);
+                } else {
+                    for (int j = 0; j < m; j++) {
+                        a[o + j * stride] = buf.getInt(b + 4 * j);
+                    }
+                }
+                return;
+            }
+            case INT64: {
+                long[] a = (long[]) out;
+                if (stride == 1) {
+                    buf.position(b);
+                    buf.asLongBuffer().get(a, o, m);
+                } else {
+                    for (int j = 0; j < m; j++) {
+                        a[o + j * stride] = buf.getLong(b + 8 * j);
+                    }
+                }
+                return;
+            }
+            case FLOAT16: {
+                float[] f = (float[]) out;
+                for (int j = 0; j < m; j++) {
+                    f[o + j * stride] = Float16.toFloat(buf.getShort(b + 2 * j));
+                }
+                return;
+            }
+            case INT8: {
+                int[] a = (int[]) out;
+                for (int j = 0; j < m; j++) {
+                    a[o + j * stride] = buf.get(b + j);
+                }
+                return;
+            }
+            case UINT8: {
+                int[] a = (int[]) out;
+                for (int j = 0; j < m; j++) {
+                    a[o + j * stride] = buf.get(b + j) & 0xff;
+                }
+                return;
+            }
+            case BOOL: {
+                int[] a = (int[]) out;
+                for (int j = 0; j < m; j++) {
+                    int v = buf.get(b + j) & 0xff;
+                    if (v > 1) {
+                        throw valueError(o + j * stride, from, at + j, "bool byte is " + v
+                                + ", but NumPy bools are 0 or 1");
+                    }
+                    a[o + j * stride] = v;
+                }
+                return;
+            }
+            case INT16: {
+                int[] a = (int[]) out;
+                for (int j = 0; j < m; j++) {
+                    a[o + j * stride] = buf.getShort(b + 2 * j);
+                }
+                return;
+            }
+            case UINT16: {
+                int[] a = (int[]) out;
+                for (int j = 0; j < m; j++) {
+                    a[o + j * stride] = buf.getShort(b + 2 * j) & 0xffff;
+                }
+                return;
+            }
+            case UINT32: {
+                long[] a = (long[]) out;
+                for (int j = 0; j < m; j++) {
+                    a[o + j * stride] = buf.getInt(b + 4 * j) & 0xffffffffL;
+                }
+                return;
+            }
+            case UINT64: {
+                long[] a = (long[]) out;
+                for (int j = 0; j < m; j++) {
+                    long v = buf.getLong(b + 8 * j);
+                    if (v < 0) {
+                        throw valueError(o + j * stride, from, at + 8L * j, "uint64 value "
+                                + Long.toUnsignedString(v) + " is larger than the int64 maximum " + Long.MAX_VALUE
+                                + " it is read as");
+                    }
+                    a[o + j * stride] = v;
+                }
+                return;
+            }
+            default:
+                throw new AssertionError(header.type);
+        }
+    }
+
+    /** An error about the element at index {@code outIndex} of the chunk starting at row {@code from}. */
+    private NpyFormatException valueError(int outIndex, long from, long bytePosition, String message) {
+        long flat = from * rowSize + outIndex;
+        long[] s = header.shape;
+        long[] index = new long[s.length];
+        long rest = flat;
+        for (int i = s.length - 1; i >= 0; i--) {
+            index[i] = rest % s[i];
+            rest /= s[i];
+        }
+        return new NpyFormatException(where + "element " + flat + " (index " + Text.shape(index) + ") at byte "
+                + bytePosition + ": " + message);
+    }
+
+    private ByteBuffer buffer() {
+        if (buffer == null) {
+            long dataBytes = header.elementCount * header.type.size;
+            int capacity = (int) Math.max(8, Math.min(BUFFER_BYTES, (dataBytes + 7) & ~7L));
+            buffer = ByteBuffer.allocateDirect(capacity).order(header.order);
+        }
+        return buffer;
+    }
+
+    /** Deflated data in Fortran order would be re-inflated for every column: inflate it once to a temp file. */
+    private void ensureRandomAccess() throws IOException {
+        if (source.randomAccess()) {
+            return;
+        }
+        Path tmp = Files.createTempFile("xent-npy-", ".npy");
+        ByteSource inflated = null;
+        try {
+            FileChannel out = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            inflated = new ChannelSource(out, 0, source.size(), name, true);
+            ByteBuffer buf = buffer();
+            for (long p = 0; p < source.size(); ) {
+                buf.clear().limit((int) Math.min(buf.capacity(), source.size() - p));
+                source.readFully(p, buf);
+                buf.flip();
+                while (buf.hasRemaining()) {
+                    p += out.write(buf, p);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            try {
+                if (inflated != null) {
+                    inflated.close();
+                }
+                Files.deleteIfExists(tmp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        tempFile = tmp;
+        source.close();
+        source = inflated;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException(name + " is closed");
+        }
+    }
+
+    /** Closes the file and deletes any temporary file. Closing twice does nothing. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            source.close();
+            channel.close();
+        } finally {
+            if (tempFile != null) {
+                Files.deleteIfExists(tempFile);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "NpyArrayFile(" + name + ", " + header.descr + ", " + Text.shape(header.shape)
+                + (header.fortranOrder ? ", fortran_order" : "") + ")";
+    }
+
+    /**
+     * Our own exceptions and {@code NoSuchFileException} pass; any other failure while reading (an I/O error, or a
+     * bug) becomes an {@link NpyFormatException} that names the file, so callers see one exception type.
+     */
+    private static IOException wrap(Throwable e, String where) {
+        if (e instanceof NpyFormatException || e instanceof NoSuchFileException) {
+            return (IOException) e;
+        }
+        if (e instanceof IOException) {
+            return new NpyFormatException(where + "cannot read: " + describe(e), e);
+        }
+        if (e instanceof Error && !(e instanceof OutOfMemoryError || e instanceof StackOverflowError)) {
+            throw (Error) e;
+        }
+        return new NpyFormatException(where + "unexpected error while reading (please report it): "
+                + describe(e), e);
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + Text.escape(m, 200));
+    }
+}
