@@ -49,6 +49,11 @@ abstract class AbstractMean extends Metric {
         state = MeanState.ZERO;
     }
 
+    /** Everything that changes how updates are computed: the config plus any options Keras's config lacks. */
+    Object options() {
+        return getConfig();
+    }
+
     final void add(Reductions.MeanDelta delta) {
         state = state.plus(delta.total, delta.count);
     }
@@ -63,7 +68,7 @@ abstract class AbstractMean extends Metric {
         if (other == this) {
             throw new IllegalArgumentException("cannot merge a metric with itself: that would count its updates twice");
         }
-        if (other.getClass() != getClass() || !other.getConfig().equals(getConfig())) {
+        if (other.getClass() != getClass() || !other.options().equals(options())) {
             throw new IllegalArgumentException("cannot merge " + other + " into " + this
                     + ": merged metrics must have the same class and config");
         }

@@ -113,6 +113,11 @@ public final class SparseCategoricalCrossentropy extends MeanMetricWrapper {
     }
 
     @Override
+    Object options() {
+        return java.util.List.of(getConfig(), normalizeBeforeClip, excludeIgnoredFromCount);
+    }
+
+    @Override
     boolean maskWithoutWeight() {
         return excludeIgnoredFromCount;
     }
