@@ -49,6 +49,21 @@ class DocumentedExamplesTest {
     }
 
     @Test
+    void convenienceOverloads() {
+        float[][] rows = {{0.05f, 0.95f, 0f}, {0.1f, 0.8f, 0.1f}};
+        var m = dev.xent.metrics.SparseCategoricalCrossentropy.builder().build();
+        m.updateState(new int[] {1, 2}, rows);
+        assertEquals(1.1769392, m.result(), 1e-6);
+        assertEquals(1.1769392, dev.xent.losses.SparseCategoricalCrossentropy.builder().build()
+                .value(new int[] {1, 2}, rows), 1e-6);
+        float[][] oneHot = {{0, 1, 0}, {0, 0, 1}};
+        var c = dev.xent.metrics.CategoricalCrossentropy.builder().build();
+        c.updateState(oneHot, rows);
+        assertEquals(1.1769392, c.result(), 1e-6);
+        assertEquals(1.1769392, dev.xent.losses.CategoricalCrossentropy.builder().build().value(oneHot, rows), 1e-6);
+    }
+
+    @Test
     void categoricalLoss() {
         var loss = dev.xent.losses.CategoricalCrossentropy.builder().build();
         assertEquals(1.177, loss.value(ONE_HOT, PROBS), 1e-3);

@@ -74,6 +74,11 @@ public final class CategoricalCrossentropy extends Loss {
         return c;
     }
 
+    /** Convenience: the reduced loss of rows of targets against rows of predictions. */
+    public double value(float[][] targets, float[][] predictions) {
+        return value(NdArray.of(targets), NdArray.of(predictions));
+    }
+
     public boolean fromLogits() {
         return fromLogits;
     }

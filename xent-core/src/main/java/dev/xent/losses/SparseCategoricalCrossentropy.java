@@ -86,6 +86,11 @@ public final class SparseCategoricalCrossentropy extends Loss {
         return c;
     }
 
+    /** Convenience: the reduced loss of {@code labels[i]} against row {@code predictions[i]}. */
+    public double value(int[] labels, float[][] predictions) {
+        return value(NdArray.of(labels), NdArray.of(predictions));
+    }
+
     public boolean fromLogits() {
         return fromLogits;
     }

@@ -82,6 +82,11 @@ public final class CategoricalCrossentropy extends MeanMetricWrapper {
         return c;
     }
 
+    /** Convenience for the common case of rows of targets and predictions (copied once). */
+    public void updateState(float[][] targets, float[][] predictions) {
+        updateState(NdArray.of(targets), NdArray.of(predictions));
+    }
+
     public boolean fromLogits() {
         return fromLogits;
     }

@@ -94,6 +94,11 @@ public final class SparseCategoricalCrossentropy extends MeanMetricWrapper {
         return c;
     }
 
+    /** Convenience for the common case: {@code labels[i]} is the class of row {@code predictions[i]} (copied once). */
+    public void updateState(int[] labels, float[][] predictions) {
+        updateState(NdArray.of(labels), NdArray.of(predictions));
+    }
+
     public boolean fromLogits() {
         return fromLogits;
     }
