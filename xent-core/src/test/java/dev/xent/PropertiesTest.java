@@ -237,10 +237,12 @@ class PropertiesTest {
             mLast.updateState(labels, NdArray.of(lastIn, b, h, w, classes));
             mFirst.updateState(labels, NdArray.of(firstIn, b, classes, h, w));
             assertEquals(mLast.result(), mFirst.result(), 0.0, "seed " + seed);
-            NdArray catLast = Losses.categoricalCrossentropy(NdArray.of(lastIn, b, h, w, classes),
-                    NdArray.of(lastIn, b, h, w, classes), fromLogits, 0.1, -1);
-            NdArray catFirst = Losses.categoricalCrossentropy(NdArray.of(firstIn, b, classes, h, w),
-                    NdArray.of(firstIn, b, classes, h, w), fromLogits, 0.1, 1);
+            var smoothed = dev.xent.losses.CategoricalCrossentropy.builder().fromLogits(fromLogits)
+                    .labelSmoothing(0.1).smoothOverClassAxis(true).reduction(Reduction.NONE);
+            NdArray catLast = smoothed.build().call(NdArray.of(lastIn, b, h, w, classes),
+                    NdArray.of(lastIn, b, h, w, classes));
+            NdArray catFirst = smoothed.axis(1).build().call(NdArray.of(firstIn, b, classes, h, w),
+                    NdArray.of(firstIn, b, classes, h, w));
             for (int i = 0; i < catLast.size(); i++) {
                 assertEquals(catLast.getDouble(i), catFirst.getDouble(i), 0.0, "seed " + seed + " element " + i);
             }

@@ -70,9 +70,15 @@ public final class CrossEntropyOps {
         return new ElementValues(out, valueShape, valid, validCount, precision);
     }
 
-    /** Categorical cross-entropy per element, targets smoothed over the class axis's size. */
+    /**
+     * Categorical cross-entropy per element.
+     *
+     * @param smoothOverClassAxis smooth over the class axis's size (later Keras) instead of the last axis's size
+     *     (Keras 3.15, which differs only when {@code axis != -1})
+     */
     public static ElementValues categorical(NdArray yTrue, NdArray yPred, boolean fromLogits, double labelSmoothing,
-                                            int axis, Precision precision, boolean lossRankFix) {
+                                            int axis, boolean smoothOverClassAxis, Precision precision,
+                                            boolean lossRankFix) {
         Checks.checkNotNull(yTrue, "yTrue");
         Checks.checkNotNull(yPred, "yPred");
         checkPredictions(yPred);
@@ -95,10 +101,11 @@ public final class CrossEntropyOps {
         double keep = 1.0;
         double add = 0.0;
         if (labelSmoothing != 0) {
-            // Keras: y * (1 - ls) + ls / n, each constant cast to the compute dtype; n is the class-axis size
-            // (Keras <= 3.15 used shape[-1], wrong for axis != -1; fixed upstream by keras#23437).
+            // Keras: y * (1 - ls) + ls / n, each constant cast to the compute dtype. Keras 3.15 takes n from the
+            // last axis even when the class axis is another (tensorflow#127249; fixed upstream by keras#23437).
+            int n = smoothOverClassAxis ? layout.classes : predShape[predShape.length - 1];
             keep = precision.round(1.0 - labelSmoothing);
-            add = precision.round(precision.round(labelSmoothing) / layout.classes);
+            add = precision.round(precision.round(labelSmoothing) / n);
         }
         int rows = layout.rows();
         double[] out = new double[rows];

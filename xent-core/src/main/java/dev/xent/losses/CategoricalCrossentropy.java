@@ -20,8 +20,8 @@ import java.util.Map;
  * }</pre>
  *
  * <p><b>Semantics.</b> Per element as {@link Losses#categoricalCrossentropy}, in the loss dtype; weights and
- * reductions follow {@link Loss}. Label smoothing uses the size of the class axis (Keras 3.15 uses the last axis's
- * size even when {@code axis != -1}, a bug fixed upstream).
+ * reductions follow {@link Loss}. Label smoothing divides by the last axis's size as Keras 3.15 does, even when
+ * {@code axis != -1} (a Keras bug, fixed after 3.15: {@link Builder#smoothOverClassAxis(boolean)} gives the fix).
  *
  * <p>Immutable and thread-safe.
  */
@@ -32,6 +32,7 @@ public final class CategoricalCrossentropy extends Loss {
     private final boolean fromLogits;
     private final Number labelSmoothing;
     private final int axis;
+    private final boolean smoothOverClassAxis;
 
     private CategoricalCrossentropy(Builder b) {
         super(b.name, b.reduction, b.dtype);
@@ -39,6 +40,7 @@ public final class CategoricalCrossentropy extends Loss {
         this.fromLogits = b.fromLogits;
         this.labelSmoothing = b.labelSmoothing;
         this.axis = b.axis;
+        this.smoothOverClassAxis = b.smoothOverClassAxis;
     }
 
     public static Builder builder() {
@@ -46,7 +48,8 @@ public final class CategoricalCrossentropy extends Loss {
     }
 
     public Builder toBuilder() {
-        Builder b = new Builder().name(name()).dtype(dtype()).fromLogits(fromLogits).axis(axis);
+        Builder b = new Builder().name(name()).dtype(dtype()).fromLogits(fromLogits).axis(axis)
+                .smoothOverClassAxis(smoothOverClassAxis);
         b.labelSmoothing = labelSmoothing;
         b.reduction = reductionConfigValue();
         return b;
@@ -93,7 +96,8 @@ public final class CategoricalCrossentropy extends Loss {
 
     @Override
     ElementValues values(NdArray yTrue, NdArray yPred) {
-        return CrossEntropyOps.categorical(yTrue, yPred, fromLogits, labelSmoothing.doubleValue(), axis, precision(),
+        return CrossEntropyOps.categorical(yTrue, yPred, fromLogits, labelSmoothing.doubleValue(), axis,
+                smoothOverClassAxis, precision(),
                 true);
     }
 
@@ -105,6 +109,7 @@ public final class CategoricalCrossentropy extends Loss {
         private boolean fromLogits;
         private Number labelSmoothing = 0.0;
         private int axis = -1;
+        private boolean smoothOverClassAxis;
 
         private Builder() {}
 
@@ -136,6 +141,16 @@ public final class CategoricalCrossentropy extends Loss {
 
         public Builder axis(int axis) {
             this.axis = axis;
+            return this;
+        }
+
+        /**
+         * Smooth labels over the size of the class axis, as Keras after 3.15 does, instead of Keras 3.15's last
+         * axis (default false). The two differ only when {@code axis} is not the last axis. Not part of Keras's
+         * config.
+         */
+        public Builder smoothOverClassAxis(boolean smoothOverClassAxis) {
+            this.smoothOverClassAxis = smoothOverClassAxis;
             return this;
         }
 

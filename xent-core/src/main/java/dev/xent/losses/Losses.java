@@ -52,7 +52,8 @@ public final class Losses {
     /**
      * Categorical cross-entropy per element: {@code -sum_c t_c log p_c}. Probabilities are divided by their row
      * sum and then clipped (an all-zero row gives NaN, as in Keras); logits go through a stable log-softmax.
-     * Targets are smoothed as {@code t * (1 - labelSmoothing) + labelSmoothing / classes}.
+     * Targets are smoothed as {@code t * (1 - labelSmoothing) + labelSmoothing / n}, {@code n} the size of the
+     * last axis, as in Keras 3.15 (which uses it even when {@code axis} is another axis).
      *
      * @param yTrue targets of {@code yPred}'s shape (cast to its dtype)
      * @param labelSmoothing in [0, 1]
@@ -60,7 +61,7 @@ public final class Losses {
      */
     public static NdArray categoricalCrossentropy(NdArray yTrue, NdArray yPred, boolean fromLogits,
                                                   double labelSmoothing, int axis) {
-        return toArray(CrossEntropyOps.categorical(yTrue, yPred, fromLogits, labelSmoothing, axis,
+        return toArray(CrossEntropyOps.categorical(yTrue, yPred, fromLogits, labelSmoothing, axis, false,
                 CrossEntropyOps.precisionOf(yPred), false));
     }
 

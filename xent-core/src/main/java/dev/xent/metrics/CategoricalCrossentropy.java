@@ -22,9 +22,9 @@ import java.util.Map;
  *
  * <p><b>Semantics.</b> Per element as {@link dev.xent.losses.Losses#categoricalCrossentropy}: probabilities are
  * divided by their row sum, then clipped to {@code [1e-7, 1 - 1e-7]} in float32; logits go through a stable
- * log-softmax. Targets are smoothed as {@code t * (1 - labelSmoothing) + labelSmoothing / classes}, with
- * {@code classes} the size of the class axis (Keras 3.15 uses the last axis's size even when {@code axis != -1}, a
- * bug fixed upstream). Samples are averaged as in {@link SparseCategoricalCrossentropy}. An all-zero probability row
+ * log-softmax. Targets are smoothed as {@code t * (1 - labelSmoothing) + labelSmoothing / n}, with
+ * {@code n} the size of the last axis as in Keras 3.15, even when {@code axis != -1} (a Keras bug, fixed after 3.15:
+ * {@link Builder#smoothOverClassAxis(boolean)} gives the fixed behaviour). Samples are averaged as in {@link SparseCategoricalCrossentropy}. An all-zero probability row
  * gives NaN (0/0), as in Keras; NaN propagates to the result until reset.
  *
  * <p>Not thread-safe; give each thread its own and {@link #merge} them.
@@ -37,6 +37,7 @@ public final class CategoricalCrossentropy extends MeanMetricWrapper {
     /** As given: Keras's metric default is the int 0, and configs keep the type. */
     private final Number labelSmoothing;
     private final int axis;
+    private final boolean smoothOverClassAxis;
 
     private CategoricalCrossentropy(Builder b) {
         super(b.name, b.dtype);
@@ -44,6 +45,7 @@ public final class CategoricalCrossentropy extends MeanMetricWrapper {
         this.fromLogits = b.fromLogits;
         this.labelSmoothing = b.labelSmoothing;
         this.axis = b.axis;
+        this.smoothOverClassAxis = b.smoothOverClassAxis;
     }
 
     public static Builder builder() {
@@ -51,7 +53,8 @@ public final class CategoricalCrossentropy extends MeanMetricWrapper {
     }
 
     public Builder toBuilder() {
-        Builder b = new Builder().name(name()).dtype(dtype()).fromLogits(fromLogits).axis(axis);
+        Builder b = new Builder().name(name()).dtype(dtype()).fromLogits(fromLogits).axis(axis)
+                .smoothOverClassAxis(smoothOverClassAxis);
         b.labelSmoothing = labelSmoothing;
         return b;
     }
@@ -100,8 +103,14 @@ public final class CategoricalCrossentropy extends MeanMetricWrapper {
     }
 
     @Override
+    Object options() {
+        return java.util.List.of(getConfig(), smoothOverClassAxis);
+    }
+
+    @Override
     ElementValues values(NdArray yTrue, NdArray yPred) {
         return CrossEntropyOps.categorical(yTrue, yPred, fromLogits, labelSmoothing.doubleValue(), axis,
+                smoothOverClassAxis,
                 CrossEntropyOps.precisionOf(yPred), false);
     }
 
@@ -112,6 +121,7 @@ public final class CategoricalCrossentropy extends MeanMetricWrapper {
         private boolean fromLogits;
         private Number labelSmoothing = 0;
         private int axis = -1;
+        private boolean smoothOverClassAxis;
 
         private Builder() {}
 
@@ -141,6 +151,16 @@ public final class CategoricalCrossentropy extends MeanMetricWrapper {
         /** The class axis (default -1). */
         public Builder axis(int axis) {
             this.axis = axis;
+            return this;
+        }
+
+        /**
+         * Smooth labels over the size of the class axis, as Keras after 3.15 does, instead of Keras 3.15's last
+         * axis (default false). The two differ only when {@code axis} is not the last axis. Not part of Keras's
+         * config.
+         */
+        public Builder smoothOverClassAxis(boolean smoothOverClassAxis) {
+            this.smoothOverClassAxis = smoothOverClassAxis;
             return this;
         }
 
