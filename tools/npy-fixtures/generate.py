@@ -240,7 +240,8 @@ def check_writer(directory):
     for name, dtype, shape, values in lines:
         a = np.load(os.path.join(directory, name))
         shape = tuple(int(d) for d in shape.split(',') if d)
-        want = np.array([float(v) for v in values.split()], dtype=dtype).reshape(shape)
+        parse = float if np.dtype(dtype).kind == 'f' else int
+        want = np.array([parse(v) for v in values.split()], dtype=dtype).reshape(shape)
         assert a.dtype == np.dtype(dtype) and a.shape == shape, (name, a.dtype, a.shape)
         np.testing.assert_array_equal(a, want)
         print('numpy reads %s: %s %s' % (name, a.dtype, a.shape))

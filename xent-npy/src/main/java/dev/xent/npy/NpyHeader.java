@@ -59,6 +59,9 @@ final class NpyHeader {
     static NpyHeader read(ByteSource source, String name) throws IOException {
         long size = source.size();
         String where = Text.name(name) + ": ";
+        if (size == 0) {
+            throw new NpyFormatException(where + "empty: 0 bytes, not a .npy file");
+        }
         byte[] pre = new byte[(int) Math.min(size, 12)];
         source.readFully(0, ByteBuffer.wrap(pre));
         for (int i = 0; i < Math.min(pre.length, MAGIC.length); i++) {
@@ -282,7 +285,8 @@ final class NpyHeader {
                 what = " is a void (raw bytes) dtype";
             } else if (k == 'M' || k == 'm') {
                 what = " is a datetime dtype";
-            } else if (k == 'f' || k == 'i' || k == 'u' || k == 'b') {
+            } else if ((k == 'f' || k == 'i' || k == 'u' || k == 'b') && s.length() > 1
+                    && s.chars().skip(1).allMatch(c -> c >= '0' && c <= '9')) {
                 what = " has an unsupported item size";
             } else if (s.startsWith("(")) {
                 what = " is a sub-array dtype";
