@@ -65,8 +65,38 @@ public final class Serialization {
      * map, possibly empty.
      */
     public static Metric metricFromConfig(String name, Map<String, ?> config) {
+        Function<Map<String, ?>, Metric> accuracy = ACCURACY_METRICS.get(name);
+        if (accuracy != null) {
+            return accuracy.apply(config);
+        }
+        if (!isCrossentropyName(name)) {
+            throw new IllegalArgumentException("metric name (" + name + ") must be one of " + String.join(", ",
+                    ACCURACY_METRICS.keySet()) + ", SparseCategoricalCrossentropy, sparse_categorical_crossentropy, "
+                    + "CategoricalCrossentropy, categorical_crossentropy");
+        }
         return resolve(name, "metric", dev.xent.metrics.SparseCategoricalCrossentropy::fromConfig,
                 dev.xent.metrics.CategoricalCrossentropy::fromConfig).apply(config);
+    }
+
+    /** The accuracy metrics by class name and snake_case name. */
+    private static final Map<String, Function<Map<String, ?>, Metric>> ACCURACY_METRICS = new LinkedHashMap<>();
+
+    static {
+        ACCURACY_METRICS.put("SparseCategoricalAccuracy", dev.xent.metrics.SparseCategoricalAccuracy::fromConfig);
+        ACCURACY_METRICS.put("sparse_categorical_accuracy", dev.xent.metrics.SparseCategoricalAccuracy::fromConfig);
+        ACCURACY_METRICS.put("CategoricalAccuracy", dev.xent.metrics.CategoricalAccuracy::fromConfig);
+        ACCURACY_METRICS.put("categorical_accuracy", dev.xent.metrics.CategoricalAccuracy::fromConfig);
+        ACCURACY_METRICS.put("SparseTopKCategoricalAccuracy",
+                dev.xent.metrics.SparseTopKCategoricalAccuracy::fromConfig);
+        ACCURACY_METRICS.put("sparse_top_k_categorical_accuracy",
+                dev.xent.metrics.SparseTopKCategoricalAccuracy::fromConfig);
+        ACCURACY_METRICS.put("TopKCategoricalAccuracy", dev.xent.metrics.TopKCategoricalAccuracy::fromConfig);
+        ACCURACY_METRICS.put("top_k_categorical_accuracy", dev.xent.metrics.TopKCategoricalAccuracy::fromConfig);
+    }
+
+    private static boolean isCrossentropyName(String name) {
+        return "SparseCategoricalCrossentropy".equals(name) || "sparse_categorical_crossentropy".equals(name)
+                || "CategoricalCrossentropy".equals(name) || "categorical_crossentropy".equals(name);
     }
 
     /** A loss from a class name or snake_case name and a {@code get_config()} map. */
