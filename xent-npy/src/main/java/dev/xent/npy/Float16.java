@@ -30,4 +30,19 @@ final class Float16 {
         // normal: rebias the exponent from 15 to 127
         return Float.intBitsToFloat(sign | ((exponent + (127 - 15)) << 23) | (mantissa << 13));
     }
+
+    /** {@link #toFloat} of every bit pattern (256 KiB), built on first use; indexed by {@code bits & 0xffff}. */
+    static float[] table() {
+        return Table.FLOATS;
+    }
+
+    private static final class Table {
+        static final float[] FLOATS = new float[1 << 16];
+
+        static {
+            for (int i = 0; i < FLOATS.length; i++) {
+                FLOATS[i] = toFloat((short) i);
+            }
+        }
+    }
 }

@@ -71,6 +71,8 @@ public final class NpyArrayFile implements Closeable {
     private final boolean fortranLayout;
     private ByteSource source;
     private ByteBuffer buffer;
+    /** A byte[], short[] or int[] of one buffer's worth of elements, for converted types; lazily made. */
+    private Object scratch;
     private Path tempFile;
     private boolean closed;
 
@@ -491,55 +493,55 @@ public final class NpyArrayFile implements Closeable {
             }
             case FLOAT16: {
                 float[] f = (float[]) out;
+                short[] h = shorts(m);
+                buf.position(b);
+                buf.asShortBuffer().get(h, 0, m);
+                float[] table = Float16.table();
                 for (int j = 0; j < m; j++) {
-                    f[o + j * stride] = Float16.toFloat(buf.getShort(b + 2 * j));
+                    f[o + j * stride] = table[h[j] & 0xffff];
                 }
                 return;
             }
-            case INT8: {
-                int[] a = (int[]) out;
-                for (int j = 0; j < m; j++) {
-                    a[o + j * stride] = buf.get(b + j);
-                }
-                return;
-            }
-            case UINT8: {
-                int[] a = (int[]) out;
-                for (int j = 0; j < m; j++) {
-                    a[o + j * stride] = buf.get(b + j) & 0xff;
-                }
-                return;
-            }
+            case INT8:
+            case UINT8:
             case BOOL: {
                 int[] a = (int[]) out;
+                byte[] x = bytes(m);
+                buf.position(b);
+                buf.get(x, 0, m);
+                int mask = header.type == ElementType.INT8 ? -1 : 0xff;
                 for (int j = 0; j < m; j++) {
-                    int v = buf.get(b + j) & 0xff;
-                    if (v > 1) {
-                        throw valueError(o + j * stride, from, at + j, "bool byte is " + v
-                                + ", but NumPy bools are 0 or 1");
+                    a[o + j * stride] = x[j] & mask;
+                }
+                if (header.type == ElementType.BOOL) {
+                    for (int j = 0; j < m; j++) {
+                        if ((x[j] & 0xfe) != 0) {
+                            throw valueError(o + j * stride, from, at + j, "bool byte is " + (x[j] & 0xff)
+                                    + ", but NumPy bools are 0 or 1");
+                        }
                     }
-                    a[o + j * stride] = v;
                 }
                 return;
             }
-            case INT16: {
-                int[] a = (int[]) out;
-                for (int j = 0; j < m; j++) {
-                    a[o + j * stride] = buf.getShort(b + 2 * j);
-                }
-                return;
-            }
+            case INT16:
             case UINT16: {
                 int[] a = (int[]) out;
+                short[] x = shorts(m);
+                buf.position(b);
+                buf.asShortBuffer().get(x, 0, m);
+                int mask = header.type == ElementType.INT16 ? -1 : 0xffff;
                 for (int j = 0; j < m; j++) {
-                    a[o + j * stride] = buf.getShort(b + 2 * j) & 0xffff;
+                    a[o + j * stride] = x[j] & mask;
                 }
                 return;
             }
             case UINT32: {
                 long[] a = (long[]) out;
+                int[] x = ints(m);
+                buf.position(b);
+                buf.asIntBuffer().get(x, 0, m);
                 for (int j = 0; j < m; j++) {
-                    a[o + j * stride] = buf.getInt(b + 4 * j) & 0xffffffffL;
+                    a[o + j * stride] = x[j] & 0xffffffffL;
                 }
                 return;
             }
@@ -573,6 +575,28 @@ public final class NpyArrayFile implements Closeable {
         }
         return new NpyFormatException(where + "element " + flat + " (index " + Text.shape(index) + ") at byte "
                 + bytePosition + ": " + message);
+    }
+
+    /** Scratch arrays for element types that are converted, not bulk-copied; at most one buffer's worth. */
+    private byte[] bytes(int n) {
+        if (!(scratch instanceof byte[]) || ((byte[]) scratch).length < n) {
+            scratch = new byte[buffer().capacity()];
+        }
+        return (byte[]) scratch;
+    }
+
+    private short[] shorts(int n) {
+        if (!(scratch instanceof short[]) || ((short[]) scratch).length < n) {
+            scratch = new short[buffer().capacity() / 2];
+        }
+        return (short[]) scratch;
+    }
+
+    private int[] ints(int n) {
+        if (!(scratch instanceof int[]) || ((int[]) scratch).length < n) {
+            scratch = new int[buffer().capacity() / 4];
+        }
+        return (int[]) scratch;
     }
 
     private ByteBuffer buffer() {

@@ -59,8 +59,8 @@ class FixturesTest {
             for (int chunk : new int[] {1, 2, 3, 1000}) {
                 Fixtures.assertChunksMatch(f, all, chunk);
             }
-            if (f.rows() > 1) { // backwards, which restarts inflation for deflated entries
-                for (long row = f.rows() - 1; row >= 0; row--) {
+            if (f.rows() > 1) { // backwards (the last 20 rows), which restarts inflation for deflated entries
+                for (long row = f.rows() - 1; row >= Math.max(0, f.rows() - 20); row--) {
                     NdArray part = f.readRows(row, 1);
                     for (int i = 0; i < part.size(); i++) {
                         Fixtures.assertSameElement(all.slice((int) row, 1), part, i, spec + " row " + row);

@@ -12,6 +12,7 @@ class Float16Test {
     void everyHalfMatchesTheFormula() {
         for (int bits = 0; bits < 0x10000; bits++) {
             float actual = Float16.toFloat((short) bits);
+            assertEquals(Float.floatToRawIntBits(actual), Float.floatToRawIntBits(Float16.table()[bits]));
             int sign = bits >>> 15;
             int exponent = (bits >>> 10) & 0x1f;
             int mantissa = bits & 0x3ff;
