@@ -94,7 +94,11 @@ final class InflatingSource implements ByteSource {
 
     /** Inflates at least one byte into {@code dst} (which has room), or throws. */
     private void inflateInto(ByteBuffer dst) throws IOException {
-        while (true) {
+        for (int stalls = 0; ; stalls++) {
+            if (stalls > 1000) { // zlib always progresses with input and room for output; never spin regardless
+                throw new NpyFormatException(Text.name(name) + ": the deflated data makes no progress at"
+                        + " compressed byte " + compressedRead);
+            }
             int before = dst.position();
             int n;
             try {
@@ -123,6 +127,7 @@ final class InflatingSource implements ByteSource {
             }
             if (inflater.needsInput()) {
                 fill();
+                stalls = 0;
             }
         }
     }

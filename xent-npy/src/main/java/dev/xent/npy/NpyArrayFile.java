@@ -370,8 +370,8 @@ public final class NpyArrayFile implements Closeable {
     /**
      * Fortran order: element (i0, i1, ..., ik) is at i0 + d0 * (i1 + d1 * (i2 + ...)), so for each "column" (a
      * trailing index, in Fortran order) rows [from, from + count) are contiguous; each column is read and
-     * scattered with stride rowSize into the C-order chunk. When all rows are read the columns are adjacent and
-     * several are read at once.
+     * scattered with stride rowSize into the C-order chunk. When the chunk holds most rows, the columns are close
+     * together and several are read at once (skipping the rows in between).
      */
     private void readFortran(long from, int count, Object out) throws IOException {
         ensureRandomAccess();
@@ -387,7 +387,9 @@ public final class NpyArrayFile implements Closeable {
         int cIndex = 0;
         int itemSize = header.type.size;
         int perSlice = buffer().capacity() / itemSize;
-        int columnsPerRead = count == rows ? Math.max(1, perSlice / count) : 1;
+        // several columns per read when the rows skipped between them are few (at most 7 per row read)
+        int columnsPerRead = rows <= 8L * count && count <= perSlice
+                ? (int) Math.min(Integer.MAX_VALUE, 1 + (perSlice - count) / rows) : 1;
         int cols = (int) rowSize;
         for (int cF = 0; cF < cols; ) {
             long position = header.dataOffset + ((long) cF * rows + from) * itemSize;
@@ -396,14 +398,14 @@ public final class NpyArrayFile implements Closeable {
                 decodeRun(position, count, out, cIndex, cols, from);
             } else {
                 ByteBuffer buf = buffer();
-                buf.clear().limit(group * count * itemSize);
+                buf.clear().limit((int) (((group - 1) * rows + count) * itemSize));
                 source.readFully(position, buf);
                 buf.flip();
             }
             for (int g = 0; g < group; g++) {
                 if (group > 1) {
-                    decodeSlice(buffer(), g * count, count, out, cIndex, cols, from,
-                            position + (long) g * count * itemSize);
+                    decodeSlice(buffer(), (int) (g * rows), count, out, cIndex, cols, from,
+                            position + g * rows * itemSize);
                 }
                 cF++;
                 for (int k = 0; k < t; k++) {

@@ -14,7 +14,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -79,7 +81,8 @@ public final class NpyWriter implements Closeable {
      *
      * @throws IllegalArgumentException if a dimension is negative, the shape has more than 64 dimensions or more
      *     than 2^63-1 bytes of data
-     * @throws IOException if the temporary file cannot be created or written
+     * @throws java.nio.file.NoSuchFileException if the directory of {@code path} does not exist
+     * @throws IOException if {@code path} is a directory, or the temporary file cannot be created or written
      */
     public static NpyWriter create(Path path, DType dtype, long[] shape) throws IOException {
         if (path == null || dtype == null || shape == null) {
@@ -90,6 +93,12 @@ public final class NpyWriter implements Closeable {
         byte[] header = header(dtype, s);
         Path absolute = path.toAbsolutePath();
         Path dir = absolute.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new NoSuchFileException(path.toString(), null, "the directory " + dir + " does not exist");
+        }
+        if (Files.isDirectory(absolute)) {
+            throw new FileSystemException(path.toString(), null, "is a directory");
+        }
         Path temp;
         FileChannel channel;
         while (true) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xent.ndarray.DType;
 import dev.xent.ndarray.NdArray;
@@ -184,6 +185,18 @@ class NpyWriterTest {
         assertEquals("shape (4611686018427387904, 2) has more than 2^63-1 bytes of data",
                 assertThrows(IllegalArgumentException.class, () -> NpyWriter.create(dir.resolve("a.npy"),
                         DType.FLOAT32, new long[] {1L << 62, 2})).getMessage());
+    }
+
+    @Test
+    void refusesMissingDirectoriesAndDirectoryTargets() throws IOException {
+        Path missing = dir.resolve("no/such/out.npy");
+        assertEquals(missing + ": the directory " + missing.getParent() + " does not exist",
+                assertThrows(java.nio.file.NoSuchFileException.class,
+                        () -> NpyWriter.create(missing, DType.FLOAT32, new long[] {1})).getMessage());
+        Path sub = Files.createDirectory(dir.resolve("sub"));
+        assertEquals(sub + ": is a directory", assertThrows(java.nio.file.FileSystemException.class,
+                () -> NpyWriter.write(sub, NdArray.of(new float[] {1}))).getMessage());
+        assertTrue(Files.isDirectory(sub));
     }
 
     /** With -Dxent.npy.writerOut=DIR, leaves files and expected.tsv for generate.py --check-writer DIR. */

@@ -144,6 +144,33 @@ class ReadingTest {
         }
     }
 
+    @Test
+    void fortranChunksOfEverySizeMatchAnIndependentDecoding() throws IOException {
+        int rows = 1000;
+        long[] shape = {rows, 3, 5};
+        byte[] data = new byte[rows * 15 * 8];
+        new java.util.Random(3).nextBytes(data);
+        for (int i = 0; i < data.length; i += 8) {
+            data[i] &= 0x3f; // big-endian doubles: keep the exponent away from NaN so values compare simply
+        }
+        byte[] npy = Fixtures.npy("{'descr': '>f8', 'fortran_order': True, 'shape': (1000, 3, 5), }", data);
+        Path p = dir.resolve("f.npy");
+        Files.write(p, npy);
+        double[] expected = (double[]) NpyFuzzTest.Reference.decode(npy, ">f8", shape, true);
+        try (NpyArrayFile f = NpyArrayFile.open(p.toString())) {
+            for (int count : new int[] {1, 7, 124, 125, 126, 500, 999, 1000}) {
+                for (long from : new long[] {0, rows - count, (rows - count) / 3}) {
+                    NdArray part = f.readRows(from, count);
+                    assertArrayEquals(new int[] {count, 3, 5}, part.shape());
+                    for (int i = 0; i < part.size(); i++) {
+                        assertEquals(expected[(int) from * 15 + i], part.getDouble(i), "count " + count + " from "
+                                + from + " element " + i);
+                    }
+                }
+            }
+        }
+    }
+
     private static Set<Path> tempFiles() throws IOException {
         try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return s.filter(p -> p.getFileName().toString().startsWith("xent-npy-")).collect(Collectors.toSet());
