@@ -213,6 +213,184 @@ def accuracy_cases():
 
 
 # ------------------------------------------------------------------------------------------------------------
+# Loss gradients: tf.GradientTape through the Keras loss
+# ------------------------------------------------------------------------------------------------------------
+
+LO32, HI32 = 1.0000000116860974e-07, 0.99999988079071044921875
+EDGE_PROBS = [0.0, 1.0, LO32, HI32, 5e-8, 0.99999994, 2e-7, 0.9999997, 0.5]
+
+
+def grad_preds(rng, shape, class_axis, mode, dtype):
+    if mode == "logits":
+        x = sig(rng.normal(size=shape) * 3)
+        if rng.random() < 0.3:
+            x.reshape(-1)[rng.integers(x.size)] = 40.0  # a saturated softmax
+        if rng.random() < 0.3:
+            x = np.round(x)  # ties
+        return x.astype(dtype)
+    x = rng.random(size=shape) + 0.05
+    x = x / x.sum(axis=class_axis, keepdims=True)
+    if mode == "unnormalized":
+        x = x * rng.uniform(0.3, 3.0)
+    x = sig(x)
+    if mode == "edges":  # values at and around the clip bounds, exact zeros and ones
+        flat = x.reshape(-1)
+        for i in rng.choice(flat.size, size=max(1, flat.size // 3), replace=False):
+            flat[i] = EDGE_PROBS[rng.integers(len(EDGE_PROBS))]
+        # a row that is exactly one-hot, so its normalised values hit 1 and 0 exactly
+        x = np.moveaxis(x, class_axis, -1).copy()
+        x.reshape(-1, x.shape[-1])[0] = np.eye(x.shape[-1])[0]
+        x = np.moveaxis(x, -1, class_axis)
+    return np.ascontiguousarray(x).astype(dtype)
+
+
+def grad_weights(rng, kind, value_shape):
+    if kind is None:
+        return None
+    per_sample = (value_shape[0],) + (1,) * (len(value_shape) - 1)
+    if kind == "scalar":
+        return np.array(1.5, dtype="float32")
+    if kind == "per_sample":
+        return sig(rng.random(size=per_sample) * 2).astype("float32")
+    if kind == "per_sample_1":
+        return sig(rng.random(size=(value_shape[0], 1)) * 2).astype("float32")
+    if kind == "per_element":
+        return sig(rng.random(size=value_shape) * 2).astype("float32")
+    if kind == "zeros":
+        return np.zeros(per_sample, dtype="float32")
+    if kind == "negative":
+        return sig(rng.random(size=per_sample) * 2 - 1).astype("float32")
+    raise ValueError(kind)
+
+
+def tape_gradient(loss, y_true, y_pred, sw, axis, sparse):
+    x = tf.Variable(y_pred)
+    with tf.GradientTape() as tape:
+        xp = x
+        if sparse and axis != -1:  # TF only supports axis=-1: move the class axis last
+            xp = tf.experimental.numpy.moveaxis(x, axis, -1)
+        value = loss(y_true, xp, sample_weight=sw)
+    grad = tape.gradient(value, x)
+    if grad is None:
+        grad = tf.zeros_like(x)
+    return np.asarray(value), np.asarray(grad)
+
+
+def gradient_cases():
+    rng = np.random.default_rng(66)
+    cases = []
+    reductions = ["sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none"]
+    layouts = [((4, 3), -1), ((2, 3, 4), -1), ((3, 4, 2), 1), ((5, 1), -1), ((1, 6), -1)]
+    for sparse in [True, False]:
+        for mode in ["probs", "unnormalized", "edges", "logits"]:
+            for shape, axis in layouts:
+                for reduction in reductions:
+                    for wkind in [None, "per_sample", "per_sample_1", "scalar", "per_element", "zeros", "negative"]:
+                        if rng.random() < 0.82:
+                            continue
+                        dtype = "float64" if rng.random() < 0.2 else "float32"
+                        ca = axis % len(shape)
+                        classes = shape[ca]
+                        value_shape = tuple(d for i, d in enumerate(shape) if i != ca)
+                        if wkind == "per_sample_1" and len(value_shape) == 1:
+                            wkind = "per_sample"
+                        y_pred = grad_preds(rng, shape, ca, mode, dtype)
+                        options = {"reduction": reduction, "from_logits": mode == "logits", "axis": axis,
+                                   "dtype": dtype}
+                        if sparse:
+                            labels = rng.integers(0, classes, size=value_shape)
+                            ignore = None
+                            if rng.random() < 0.35:
+                                ignore = int(rng.choice([-1, 0, 255]))
+                                mask = rng.random(size=value_shape) < 0.3
+                                labels = np.where(mask, ignore, labels)
+                            y_true = labels.astype("int64") if rng.random() < 0.5 else labels.astype("float32")
+                            if rng.random() < 0.3 and len(value_shape) >= 1 and axis == -1:
+                                y_true = y_true.reshape(value_shape + (1,))  # a trailing 1 the loss squeezes
+                            options["ignore_class"] = ignore
+                            loss = keras.losses.SparseCategoricalCrossentropy(
+                                from_logits=options["from_logits"], ignore_class=ignore, reduction=reduction,
+                                dtype=dtype)
+                        else:
+                            labels = rng.integers(0, classes, size=value_shape)
+                            y_true = np.moveaxis(np.eye(classes, dtype="float32")[labels], -1, ca)
+                            if rng.random() < 0.3:  # soft targets
+                                y_true = sig(np.moveaxis(rng.dirichlet(np.ones(classes), size=value_shape), -1, ca))
+                            y_true = np.ascontiguousarray(y_true).astype("float32")
+                            ls = float(rng.choice([0.0, 0.0, 0.1, 0.25]))
+                            options["label_smoothing"] = ls
+                            loss = keras.losses.CategoricalCrossentropy(
+                                from_logits=options["from_logits"], label_smoothing=ls, axis=axis,
+                                reduction=reduction, dtype=dtype)
+                        sw = grad_weights(rng, wkind, value_shape)
+                        value, grad = tape_gradient(loss, y_true, y_pred, sw, axis, sparse)
+                        cases.append({
+                            "id": f"{'sparse' if sparse else 'categorical'}.{mode}.{'x'.join(map(str, shape))}"
+                                  f".axis{axis}.{reduction}.{wkind}.{dtype}",
+                            "class_name": type(loss).__name__, "options": options,
+                            "y_true": arr(y_true), "y_pred": arr(y_pred), "sample_weight": arr_or_none(sw),
+                            "loss": arr(value.astype(dtype)), "gradient": arr(grad.astype(dtype))})
+    # Hand-picked cases: NaN, perfect predictions, all ignored, empty batches, rank-1 predictions, many classes.
+    def add(case_id, sparse, options, y_true, y_pred, sw=None):
+        o = {"reduction": "sum_over_batch_size", "from_logits": False, "axis": -1, "dtype": "float32",
+             "ignore_class": None, "label_smoothing": 0.0, **options}
+        if sparse:
+            loss = keras.losses.SparseCategoricalCrossentropy(from_logits=o["from_logits"],
+                                                              ignore_class=o["ignore_class"],
+                                                              reduction=o["reduction"], dtype=o["dtype"])
+            del o["label_smoothing"]
+        else:
+            loss = keras.losses.CategoricalCrossentropy(from_logits=o["from_logits"],
+                                                        label_smoothing=o["label_smoothing"], axis=o["axis"],
+                                                        reduction=o["reduction"], dtype=o["dtype"])
+            del o["ignore_class"]
+        value, grad = tape_gradient(loss, y_true, y_pred, sw, o["axis"], sparse)
+        cases.append({"id": "special." + case_id, "class_name": type(loss).__name__, "options": o,
+                      "y_true": arr(y_true), "y_pred": arr(y_pred), "sample_weight": arr_or_none(sw),
+                      "loss": arr(np.asarray(value).astype(o["dtype"])),
+                      "gradient": arr(np.asarray(grad).astype(o["dtype"]))})
+
+    f32 = lambda a: np.array(a, dtype="float32")  # noqa: E731
+    add("sparse.bounds", True, {}, np.array([0, 0]), f32([[HI32, LO32, 0.5], [0.3, 0.0, 0.7]]))
+    add("sparse.perfect", True, {}, np.array([0, 1]), f32([[1, 0, 0], [0, 1, 0]]))
+    add("sparse.nan", True, {}, np.array([0, 1]), f32([[np.nan, 0.2, 0.3], [0.2, 0.5, 0.3]]))
+    add("sparse.logits.nan", True, {"from_logits": True}, np.array([0, 1]), f32([[np.nan, 0.2, 0.3], [2, 5, 3]]))
+    add("sparse.logits.huge", True, {"from_logits": True}, np.array([0, 1]), f32([[0, 1000, -1000], [-50, 50, 0]]))
+    add("sparse.all_ignored", True, {"ignore_class": -1}, np.array([-1, -1]), f32([[0.2, 0.8], [0.5, 0.5]]))
+    add("sparse.all_ignored.sum", True, {"ignore_class": -1, "reduction": "sum"}, np.array([-1, -1]),
+        f32([[0.2, 0.8], [0.5, 0.5]]))
+    add("sparse.ignored.weighted.mean_with_sample_weight", True,
+        {"ignore_class": 255, "reduction": "mean_with_sample_weight"},
+        np.array([1, 255, 0, 2]), f32([[0.2, 0.5, 0.3], [0.1, 0.1, 0.8], [0.6, 0.3, 0.1], [0.3, 0.3, 0.4]]),
+        f32([0.5, 2.0, 1.0, 3.0]))
+    add("sparse.empty", True, {}, np.zeros((0,), dtype="int64"), np.zeros((0, 3), dtype="float32"))
+    add("sparse.empty.rank3", True, {}, np.zeros((0, 2), dtype="int64"), np.zeros((0, 2, 3), dtype="float32"))
+    add("sparse.rank1", True, {}, np.array(1), f32([0.2, 0.5, 0.3]))
+    add("categorical.rank1.weighted", False, {}, f32([0, 1, 0]), f32([0.2, 0.5, 0.3]), f32(2.0))
+    add("categorical.perfect", False, {}, f32([[1, 0, 0], [0, 1, 0]]), f32([[1, 0, 0], [0, 1, 0]]))
+    add("categorical.zero_row", False, {}, f32([[1, 0, 0], [0, 1, 0]]), f32([[0, 0, 0], [0.2, 0.5, 0.3]]))
+    add("categorical.nan", False, {}, f32([[1, 0, 0], [0, 1, 0]]), f32([[np.nan, 0.5, 0.2], [0.2, 0.5, 0.3]]))
+    add("categorical.logits.unnormalized_targets", False, {"from_logits": True}, f32([[2, 0, 0], [0.5, 0.2, 0]]),
+        f32([[0, 0, 0], [1, 2, 3]]))
+    add("categorical.smoothing.axis1", False, {"label_smoothing": 0.2, "axis": 1},
+        np.ascontiguousarray(np.moveaxis(np.eye(3, dtype="float32")[[[0, 2], [1, 1]]], -1, 1)),
+        f32(np.moveaxis(np.array([[[0.2, 0.5, 0.3], [0.1, 0.1, 0.8]], [[0.6, 0.3, 0.1], [0.3, 0.3, 0.4]]]), -1, 1)))
+    add("categorical.smoothing.one", False, {"label_smoothing": 1.0}, f32([[0, 1, 0]]), f32([[0.2, 0.5, 0.3]]))
+    for classes in [10, 100]:
+        p = rng.random(size=(3, classes)).astype("float32")
+        p = sig(p / p.sum(axis=1, keepdims=True)).astype("float32")
+        y = rng.integers(0, classes, size=(3,))
+        add(f"sparse.C{classes}", True, {}, y, p)
+        add(f"categorical.C{classes}", False, {}, np.eye(classes, dtype="float32")[y], p)
+        add(f"sparse.logits.C{classes}", True, {"from_logits": True}, y, (p * 20).astype("float32"))
+    for dtype in ["float32", "float64"]:
+        p = np.array([[0.7, 0.2, 0.1], [0.05, 0.05, 0.9]], dtype=dtype)
+        add(f"categorical.near_one.{dtype}", False, {"dtype": dtype}, f32([[1, 0, 0], [0, 0, 1]]), p)
+        add(f"sparse.near_one.{dtype}", True, {"dtype": dtype}, np.array([0, 2]), p)
+    return {**versions(), "cases": cases}
+
+
+# ------------------------------------------------------------------------------------------------------------
 
 def write_json(path, data, check):
     text = json.dumps(data, separators=(",", ":"), allow_nan=False) + "\n"

@@ -4,6 +4,7 @@ import dev.xent.internal.Checks;
 import dev.xent.internal.ConfigReader;
 import dev.xent.internal.CrossEntropyOps;
 import dev.xent.internal.ElementValues;
+import dev.xent.internal.Gradients;
 import dev.xent.ndarray.DType;
 import dev.xent.ndarray.NdArray;
 import java.util.LinkedHashMap;
@@ -99,6 +100,12 @@ public final class CategoricalCrossentropy extends Loss {
         return CrossEntropyOps.categorical(yTrue, yPred, fromLogits, labelSmoothing.doubleValue(), axis,
                 smoothOverClassAxis, precision(),
                 true);
+    }
+
+    @Override
+    double[] gradientOf(NdArray yTrue, NdArray yPred, ElementValues values, NdArray sampleWeight) {
+        return Gradients.categorical(yTrue, yPred, fromLogits, labelSmoothing.doubleValue(), axis,
+                smoothOverClassAxis, values, sampleWeight, reduction().kerasName());
     }
 
     /** Options, with Keras's defaults. */

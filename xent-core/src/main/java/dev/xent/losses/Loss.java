@@ -115,6 +115,62 @@ public abstract class Loss {
         return LossState.of(reduction, p[0], p[1]);
     }
 
+    /** The flat gradient of the reduced loss with respect to {@code yPred}, given the checked per-element values. */
+    abstract double[] gradientOf(NdArray yTrue, NdArray yPred, ElementValues values, NdArray sampleWeight);
+
+    /** {@link #gradient(NdArray, NdArray, NdArray)} without weights. */
+    public final NdArray gradient(NdArray yTrue, NdArray yPred) {
+        return gradient(yTrue, yPred, null);
+    }
+
+    /**
+     * {@code d(loss)/d(yPred)}: an array of {@code yPred}'s shape in the loss's dtype, equal to what
+     * {@code tf.GradientTape} gives through the Keras loss (TensorFlow backend), for every reduction, weighting,
+     * {@code ignoreClass}, label smoothing and axis. For {@link Reduction#NONE} it is the gradient of the <em>sum</em>
+     * of the weighted per-element values, as {@code tape.gradient} of a non-scalar target is.
+     *
+     * <p>Where Keras clips probabilities to {@code [1e-7, 1 - 1e-7]} the gradient is 0 outside the bounds (and
+     * passes at exactly the bounds, as {@code tf.clip_by_value}'s does); ignored entries get 0. For logits the
+     * gradient is {@code (softmax - target) * upstream}, as TensorFlow's fused op computes it (which assumes each
+     * target row sums to 1). NaN in a row's predictions gives NaN in that row's gradient (0 where the clip stops it);
+     * a {@code +Infinity} logit gives NaN.
+     *
+     * @param sampleWeight null, a scalar, per sample, or per element, broadcast as Keras does
+     * @throws IllegalArgumentException on bad input, exactly as {@link #call(NdArray, NdArray, NdArray)}
+     */
+    public final NdArray gradient(NdArray yTrue, NdArray yPred, NdArray sampleWeight) {
+        ElementValues v = values(yTrue, yPred);
+        return toArray(gradientOf(yTrue, yPred, v, sampleWeight), yPred.shape());
+    }
+
+    /**
+     * The loss (as {@link #call(NdArray, NdArray, NdArray)}) and its gradient (as
+     * {@link #gradient(NdArray, NdArray, NdArray)}) from one computation of the per-element values.
+     */
+    public final LossAndGradient lossAndGradient(NdArray yTrue, NdArray yPred, NdArray sampleWeight) {
+        ElementValues v = values(yTrue, yPred);
+        Reductions.LossResult r = Reductions.reduceLoss(v, sampleWeight, reduction.kerasName());
+        NdArray loss;
+        if (r.values == null) {
+            loss = dtype == DType.FLOAT64 ? NdArray.scalar(r.value) : NdArray.scalar((float) r.value);
+        } else {
+            loss = toArray(r.values, r.shape);
+        }
+        NdArray gradient = toArray(gradientOf(yTrue, yPred, v, sampleWeight), yPred.shape());
+        return new LossAndGradient(reduction, loss, r.values == null ? r.value : Double.NaN, gradient);
+    }
+
+    private NdArray toArray(double[] data, int[] shape) {
+        if (dtype == DType.FLOAT64) {
+            return NdArray.of(data, 0, shape);
+        }
+        float[] f = new float[data.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) data[i];
+        }
+        return NdArray.of(f, 0, shape);
+    }
+
     /** {@link #value(NdArray, NdArray, NdArray)} without weights. */
     public final double value(NdArray yTrue, NdArray yPred) {
         return value(yTrue, yPred, null);

@@ -3,6 +3,7 @@ package dev.xent.losses;
 import dev.xent.internal.ConfigReader;
 import dev.xent.internal.CrossEntropyOps;
 import dev.xent.internal.ElementValues;
+import dev.xent.internal.Gradients;
 import dev.xent.ndarray.DType;
 import dev.xent.ndarray.NdArray;
 import java.util.LinkedHashMap;
@@ -107,6 +108,12 @@ public final class SparseCategoricalCrossentropy extends Loss {
     ElementValues values(NdArray yTrue, NdArray yPred) {
         return CrossEntropyOps.sparse(yTrue, yPred, fromLogits, ignoreClass, axis, normalizeBeforeClip, precision(),
                 true);
+    }
+
+    @Override
+    double[] gradientOf(NdArray yTrue, NdArray yPred, ElementValues values, NdArray sampleWeight) {
+        return Gradients.sparse(yTrue, yPred, fromLogits, ignoreClass, axis, normalizeBeforeClip, values,
+                sampleWeight, reduction().kerasName());
     }
 
     /** Options, with Keras's defaults. */
