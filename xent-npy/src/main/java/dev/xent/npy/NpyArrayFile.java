@@ -37,7 +37,8 @@ import java.util.Objects;
  * <p><b>Errors.</b> Opening reads and checks the header only, strictly (see {@link #open(String)}); problems with
  * the content, then or while reading, are {@link NpyFormatException}s with a one-line message that starts with the
  * spec as given, says where (byte offset or element index) and states the rule:
- * {@code y_pred.npy: header at byte 10: shape (3, -1) has a negative dimension}. A missing file is a
+ * {@code y_pred.npy: header at byte 10: shape (3, -1) has a negative dimension}. Inside an {@code .npz}, byte
+ * offsets count from the start of the entry's {@code .npy} data. A missing file is a
  * {@link NoSuchFileException} with the message {@code SPEC: no such file}. Bad arguments (rows out of range) are
  * {@link IndexOutOfBoundsException}s; use after {@link #close()} is an {@link IllegalStateException}.
  *
@@ -51,7 +52,8 @@ import java.util.Objects;
  * column (each column's rows are contiguous in the file). Stored {@code .npz} entries are read in place like a
  * {@code .npy} file. Deflated entries are inflated on the fly: reading rows in increasing order costs one pass over
  * the entry; going back restarts inflation from the start of the entry; a deflated Fortran-order array is inflated
- * once to a temporary file (deleted on close) on the first read.
+ * once to a temporary file (deleted on close) on the first read. A deflated entry's CRC-32 is checked when a
+ * forward pass reaches its end; stored entries, read in place, are not CRC-checked.
  *
  * <p>Instances are not thread-safe: use one per thread, or synchronize.
  */
