@@ -193,7 +193,8 @@ def archives():
     with zipfile.ZipFile(os.path.join(OUT, 'bzip2.npz'), 'w', compression=zipfile.ZIP_BZIP2) as z:
         buf = io.BytesIO()
         np.save(buf, y_true)
-        z.writestr('y_true.npy', buf.getvalue())
+        z.writestr(zipfile.ZipInfo('y_true.npy', date_time=(1980, 1, 1, 0, 0, 0)), buf.getvalue(),
+                   compress_type=zipfile.ZIP_BZIP2)
     error('bzip2.npz:y_true', 'uses compression method 12; only stored (0) and deflated (8) are supported')
 
 
