@@ -1,15 +1,30 @@
 package dev.xent.internal.kernel;
 
+import java.util.Locale;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Chooses the kernel implementation once per JVM. The system property {@code xent.kernels} ({@code auto},
- * {@code scalar}) overrides the choice; the choice is logged once at level CONFIG.
+ * Chooses the kernel implementation once per JVM and logs the choice once, at level CONFIG (so nothing reaches the
+ * console under the default logging configuration).
+ *
+ * <p>System properties, read once:
+ * <ul>
+ *   <li>{@code xent.kernels}: {@code auto} (default: {@code vector} when the Vector API is usable, else
+ *       {@code scalar}), {@code vector} (the same, but logged as a warning when it cannot be honoured) or
+ *       {@code scalar} (the reference loops);
+ *   <li>{@code xent.threads}: how many threads one large call may use (default: the available processors;
+ *       {@code 1} keeps every call on the caller's thread). Results are bit-identical for any value.
+ * </ul>
+ * The Vector API needs {@code --add-modules jdk.incubator.vector} on the {@code java} command line; without it the
+ * scalar kernel runs and the log line says how to enable SIMD.
  */
 public final class Kernels {
 
     private static final Logger LOG = Logger.getLogger(Kernels.class.getName());
-    private static final CrossEntropyKernel CHOSEN = choose(System.getProperty("xent.kernels", "auto"));
+    static final String VECTOR_MODULE = "jdk.incubator.vector";
+    private static final CrossEntropyKernel CHOSEN =
+            choose(System.getProperty("xent.kernels", "auto"), System.getProperty("xent.threads"));
 
     private Kernels() {}
 
@@ -18,9 +33,86 @@ public final class Kernels {
         return CHOSEN;
     }
 
-    static CrossEntropyKernel choose(String property) {
-        CrossEntropyKernel k = ScalarKernel.INSTANCE;
-        LOG.config(() -> "xent kernels: " + k.name() + " (xent.kernels=" + property + ")");
+    /** Whether {@code jdk.incubator.vector} is in the boot layer (the JVM was started with it). */
+    public static boolean vectorModulePresent() {
+        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+    }
+
+    /**
+     * The SIMD kernel, or null with the reason in {@code why[0]}: the module is absent, or the preferred vector is
+     * narrower than 128 bits (no useful SIMD, or C2 disabled). Loaded reflectively so that nothing here links
+     * against the Vector API when it is absent.
+     */
+    static CrossEntropyKernel vectorKernel(String[] why) {
+        if (!vectorModulePresent()) {
+            why[0] = "the Vector API is not enabled; run java with --add-modules " + VECTOR_MODULE + " for SIMD";
+            return null;
+        }
+        try {
+            Class<?> holder = Class.forName(Kernels.class.getPackageName() + ".VectorKernel");
+            Class<?> math = Class.forName(Kernels.class.getPackageName() + ".VectorMath");
+            int lanes = math.getDeclaredField("LANES").getInt(null);
+            if (lanes < 4) {
+                why[0] = "the preferred float vector has " + lanes + " lanes (no useful SIMD here)";
+                return null;
+            }
+            java.lang.reflect.Field f = holder.getDeclaredField("INSTANCE");
+            f.setAccessible(true);
+            return (CrossEntropyKernel) f.get(null);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            why[0] = "the Vector API failed to load: " + e;
+            return null;
+        }
+    }
+
+    static CrossEntropyKernel choose(String kernels, String threadsProperty) {
+        String mode = kernels.trim().toLowerCase(Locale.ROOT);
+        Level level = Level.CONFIG;
+        String note = "";
+        CrossEntropyKernel k;
+        switch (mode) {
+            case "scalar":
+                k = ScalarKernel.INSTANCE;
+                break;
+            case "auto":
+            case "vector": {
+                String[] why = new String[1];
+                k = vectorKernel(why);
+                if (k == null) {
+                    k = ScalarKernel.INSTANCE;
+                    note = "; " + why[0];
+                    if (mode.equals("vector")) {
+                        level = Level.WARNING;
+                    }
+                }
+                break;
+            }
+            default:
+                k = ScalarKernel.INSTANCE;
+                level = Level.WARNING;
+                note = "; unknown xent.kernels value, expected auto, scalar or vector";
+                break;
+        }
+        int threads = threads(threadsProperty);
+        if (threads > 1) {
+            k = new ParallelKernel(k, threads, ParallelKernel.DEFAULT_MIN_ELEMENTS);
+        }
+        String line = "xent kernels: " + k.name() + " (xent.kernels=" + kernels + ")" + note;
+        LOG.log(level, line);
         return k;
+    }
+
+    static int threads(String property) {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        if (property == null || property.isBlank()) {
+            return cpus;
+        }
+        try {
+            int t = Integer.parseInt(property.trim());
+            return t >= 1 ? t : cpus;
+        } catch (NumberFormatException e) {
+            LOG.warning(() -> "xent.threads (" + property + ") must be a positive integer; using " + cpus);
+            return cpus;
+        }
     }
 }

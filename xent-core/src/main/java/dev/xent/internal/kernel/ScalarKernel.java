@@ -33,13 +33,13 @@ public final class ScalarKernel implements CrossEntropyKernel {
 
     @Override
     public void sparse(NdArray pred, RowLayout layout, int[] labels, ProbabilityMode mode, Precision precision,
-                       double[] out, int from, int to) {
+                       double[] out, int outOffset, int from, int to) {
         int classes = layout.classes;
         int stride = layout.classStride();
         for (int r = from; r < to; r++) {
             int label = labels[r];
             if (label == IGNORED) {
-                out[r - from] = 0.0;
+                out[outOffset + r - from] = 0.0;
                 continue;
             }
             int base = layout.base(r);
@@ -76,13 +76,14 @@ public final class ScalarKernel implements CrossEntropyKernel {
                     break;
                 }
             }
-            out[r - from] = precision.round(loss);
+            out[outOffset + r - from] = precision.round(loss);
         }
     }
 
     @Override
     public void categorical(NdArray pred, NdArray target, RowLayout layout, double keep, double add,
-                            ProbabilityMode mode, Precision precision, double[] out, int from, int to) {
+                            ProbabilityMode mode, Precision precision, double[] out, int outOffset, int from,
+                            int to) {
         int classes = layout.classes;
         int stride = layout.classStride();
         boolean smooth = keep != 1.0 || add != 0.0;
@@ -123,7 +124,7 @@ public final class ScalarKernel implements CrossEntropyKernel {
                     loss -= t * Math.log(p);
                 }
             }
-            out[r - from] = precision.round(loss);
+            out[outOffset + r - from] = precision.round(loss);
         }
     }
 }

@@ -1,0 +1,1211 @@
+package dev.xent.internal.kernel;
+
+import static dev.xent.internal.kernel.VectorMath.F;
+import static dev.xent.internal.kernel.VectorMath.LANES;
+
+import dev.xent.ndarray.DType;
+import dev.xent.ndarray.NdArray;
+import java.nio.FloatBuffer;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Single-pass SIMD kernels for float32 predictions ({@code float[]}, or a {@link FloatBuffer} copied through a
+ * small reusable block). Everything else (float64 compute, other dtypes) goes to {@link ScalarKernel}.
+ *
+ * <p>Per row, nothing is materialised (no one-hot, no softmax, no copy of the input):
+ * <ul>
+ *   <li>probabilities, TF order: the clipped row sum and the label's clipped entry, one {@code log(sum / p[y])};
+ *   <li>probabilities, normalise first: the raw row sum, then {@code -log(clip(p[y] / sum))};
+ *   <li>logits: the row is read in blocks of {@link #BLOCK} classes (L1-resident): the block's max, then
+ *       {@code sum exp(x - max)} over the block; the running sum is rescaled by {@code exp(oldMax - newMax)} when the
+ *       max grows, so a row of 128k classes streams from memory once; then {@code log(sum) - (x[y] - max)};
+ *   <li>categorical: the same passes also accumulate {@code sum t} and {@code sum t (max - x)} (logits) or, after
+ *       the row sum, {@code sum t log(clip(x / sum))} (probabilities; the row is re-read from cache), with the
+ *       smoothing {@code t * keep + add} applied on the fly.
+ * </ul>
+ * With the class axis last, one row's classes are spread over the lanes (from {@link #MIN_VECTOR} classes; fewer go
+ * row by row). With a class axis before others ({@code inner > 1}, channels first) each lane is one row: class
+ * {@code c} of {@code LANES} neighbouring rows is one contiguous load, so nothing is transposed.
+ *
+ * <p>Numerics: per-element work is float32, as in Keras; running sums are Kahan-compensated float lanes combined in
+ * double, and the one log per row is {@code Math.log} in double, so each result is within float32 rounding of the
+ * {@link ScalarKernel} reference.
+ *
+ * <p>A row's result depends only on its data: not on the lane, chunk or thread that computed it, nor on where the
+ * class axis is. Rows with fewer than {@link #MIN_VECTOR} classes use one sequential order everywhere (the lanes of
+ * {@link #sparseLanes} and the scalar {@link #sparseTwin} perform the same operations); rows with more use the
+ * contiguous lane order everywhere (channels-first lanes replay it, see {@link #laneSums}; left-over strided rows are
+ * copied to a small contiguous buffer). Buffer-backed input goes through the same code on copied blocks.
+ */
+final class VectorKernel implements CrossEntropyKernel {
+
+    static final VectorKernel INSTANCE = new VectorKernel();
+
+    /** Vectorise a row, or across rows, only from two vector widths on. */
+    static final int MIN_VECTOR = 2 * LANES;
+    /** Logit rows are processed in blocks of this many classes, small enough to be re-read from L1. */
+    static final int BLOCK = 4096;
+    /** Buffer-backed inputs are copied in pieces of about this many floats. */
+    static final int COPY_BLOCK = 1 << 15;
+    /** Rows (or class columns) longer than this are not copied: buffer-backed input goes to the reference. */
+    static final int MAX_COPY = 1 << 24;
+
+    private static final float LO = (float) Precision.FLOAT32.clipLow;
+    private static final float HI = (float) Precision.FLOAT32.clipHigh;
+    private static final float NEG_INF = Float.NEGATIVE_INFINITY;
+
+    private VectorKernel() {}
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    /** Per-call scratch: lane dumps and multi-value returns (one per call, so kernels stay thread-safe). */
+    private static final class Scratch {
+        final float[] a = new float[LANES];
+        final float[] b = new float[LANES];
+        final float[] c = new float[LANES];
+        final float[] d = new float[LANES];
+        final float[] e = new float[LANES];
+        final float[] f = new float[LANES];
+        final float[] g = new float[LANES];
+        final double[] tot = new double[LANES];
+        final double[] tot2 = new double[LANES];
+        final double[] tot3 = new double[LANES];
+        final double[] run = new double[LANES];
+        final double[] run2 = new double[LANES];
+        final double[] run3 = new double[LANES];
+        final boolean[] fallback = new boolean[LANES];
+        float[] rowP = new float[0];
+        float[] rowT = new float[0];
+        double s;
+        double t;
+        double w;
+
+        /** One strided row copied to a contiguous buffer (for rows left over from lane groups). */
+        float[] gather(float[] a, int b, int stride, int classes, boolean target) {
+            float[] row = target ? rowT : rowP;
+            if (row.length < classes) {
+                row = new float[classes];
+                if (target) {
+                    rowT = row;
+                } else {
+                    rowP = row;
+                }
+            }
+            for (int c = 0, i = b; c < classes; c++, i += stride) {
+                row[c] = a[i];
+            }
+            return row;
+        }
+    }
+
+    private static boolean fast(NdArray x) {
+        return x.dtype() == DType.FLOAT32 && (x.hasArray() || x.buffer() instanceof FloatBuffer);
+    }
+
+    private static void copy(NdArray x, int index, float[] dst, int dstOffset, int length) {
+        if (x.hasArray()) {
+            System.arraycopy((float[]) x.array(), x.arrayOffset() + index, dst, dstOffset, length);
+        } else {
+            ((FloatBuffer) x.buffer()).get(x.arrayOffset() + index, dst, dstOffset, length);
+        }
+    }
+
+    private static float clip(float x) {
+        return x < LO ? LO : (x > HI ? HI : x);
+    }
+
+    // ---- sparse ------------------------------------------------------------------------------------------------
+
+    @Override
+    public void sparse(NdArray pred, RowLayout layout, int[] labels, ProbabilityMode mode, Precision precision,
+                       double[] out, int outOffset, int from, int to) {
+        int classes = layout.classes;
+        int inner = layout.inner;
+        if (precision != Precision.FLOAT32 || !fast(pred) || classes == 0
+                || (!pred.hasArray() && (long) classes * Math.min(inner, 2) > MAX_COPY)) {
+            ScalarKernel.INSTANCE.sparse(pred, layout, labels, mode, precision, out, outOffset, from, to);
+            return;
+        }
+        Scratch sc = new Scratch();
+        if (pred.hasArray()) {
+            float[] a = (float[]) pred.array();
+            int off = pred.arrayOffset();
+            if (inner == 1) {
+                sparseContiguous(a, off + from * classes, classes, to - from, labels, from, mode, out, outOffset, sc);
+                return;
+            }
+            for (int r = from; r < to; ) {
+                int o = r / inner;
+                int i = r - o * inner;
+                int n = Math.min(inner - i, to - r);
+                sparseStrided(a, off + o * classes * inner + i, inner, classes, n, labels, r, mode, out,
+                        outOffset + (r - from), sc);
+                r += n;
+            }
+            return;
+        }
+        if (inner == 1) {
+            int k = Math.max(1, COPY_BLOCK / classes);
+            float[] block = new float[Math.min(k, to - from) * classes];
+            for (int r = from; r < to; r += k) {
+                int m = Math.min(k, to - r);
+                copy(pred, r * classes, block, 0, m * classes);
+                sparseContiguous(block, 0, classes, m, labels, r, mode, out, outOffset + (r - from), sc);
+            }
+            return;
+        }
+        int w = Math.max(1, COPY_BLOCK / classes);
+        float[] block = new float[Math.min(w, Math.min(inner, to - from)) * classes];
+        for (int r = from; r < to; ) {
+            int o = r / inner;
+            int i = r - o * inner;
+            int n = Math.min(inner - i, to - r);
+            for (int j = 0; j < n; j += w) {
+                int ww = Math.min(w, n - j);
+                for (int c = 0; c < classes; c++) {
+                    copy(pred, o * classes * inner + c * inner + i + j, block, c * ww, ww);
+                }
+                sparseStrided(block, 0, ww, classes, ww, labels, r + j, mode, out, outOffset + (r + j - from), sc);
+            }
+            r += n;
+        }
+    }
+
+    /** {@code n} rows of {@code classes} contiguous floats from {@code a[b]}; labels from {@code labels[lr]}. */
+    private static void sparseContiguous(float[] a, int b, int classes, int n, int[] labels, int lr,
+                                         ProbabilityMode mode, double[] out, int op, Scratch sc) {
+        boolean vector = classes >= MIN_VECTOR;
+        for (int j = 0; j < n; j++) {
+            int label = labels[lr + j];
+            if (label == IGNORED) {
+                out[op + j] = 0.0;
+                continue;
+            }
+            int rb = b + j * classes;
+            double loss = vector ? sparseRow(a, rb, classes, label, mode, sc)
+                    : sparseTwin(a, rb, 1, classes, label, mode);
+            out[op + j] = (float) loss;
+        }
+    }
+
+    /** One contiguous row with its classes spread over the lanes. */
+    private static double sparseRow(float[] a, int rb, int classes, int label, ProbabilityMode mode, Scratch sc) {
+        switch (mode) {
+            case LOGITS: {
+                float max = NEG_INF;
+                double sum = 0;
+                for (int blk = 0; blk < classes; blk += BLOCK) {
+                    int end = Math.min(classes, blk + BLOCK);
+                    float blockMax = max(a, rb + blk, rb + end);
+                    float newMax = blockMax > max ? blockMax : max;
+                    if (newMax == NEG_INF) {
+                        // All -inf or NaN so far: rare; the reference order settles what that gives.
+                        return sparseTwin(a, rb, 1, classes, label, mode);
+                    }
+                    double blockSum = sumExp(a, rb + blk, rb + end, newMax, sc);
+                    sum = blk == 0 ? blockSum : sum * Math.exp((double) max - newMax) + blockSum;
+                    max = newMax;
+                }
+                return Math.log(sum) - ((double) a[rb + label] - max);
+            }
+            case CLIP_THEN_NORMALIZE:
+                return Math.log(sum(a, rb, rb + classes, true, sc) / clip(a[rb + label]));
+            default: {
+                float p = (float) (a[rb + label] / sum(a, rb, rb + classes, false, sc));
+                return -Math.log(clip(p));
+            }
+        }
+    }
+
+    /** Lane-wise max that ignores NaN (NaN reaches the result through the sum of exps instead). */
+    private static float max(float[] a, int from, int to) {
+        FloatVector m0 = FloatVector.broadcast(F, NEG_INF);
+        FloatVector m1 = m0;
+        int i = from;
+        for (; i + 2 * LANES <= to; i += 2 * LANES) {
+            FloatVector v0 = FloatVector.fromArray(F, a, i);
+            FloatVector v1 = FloatVector.fromArray(F, a, i + LANES);
+            m0 = m0.blend(v0, v0.compare(VectorOperators.GT, m0));
+            m1 = m1.blend(v1, v1.compare(VectorOperators.GT, m1));
+        }
+        for (; i + LANES <= to; i += LANES) {
+            FloatVector v0 = FloatVector.fromArray(F, a, i);
+            m0 = m0.blend(v0, v0.compare(VectorOperators.GT, m0));
+        }
+        m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
+        float m = m0.reduceLanes(VectorOperators.MAX);
+        for (; i < to; i++) {
+            if (a[i] > m) {
+                m = a[i];
+            }
+        }
+        return m;
+    }
+
+    /** {@code sum exp(a[i] - max)}, two Kahan-compensated lane accumulators combined in double. */
+    private static double sumExp(float[] a, int from, int to, float max, Scratch sc) {
+        FloatVector vmax = FloatVector.broadcast(F, max);
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector k0 = s0;
+        FloatVector s1 = s0;
+        FloatVector k1 = s0;
+        int i = from;
+        for (; i + 2 * LANES <= to; i += 2 * LANES) {
+            FloatVector e0 = VectorMath.exp(FloatVector.fromArray(F, a, i).sub(vmax));
+            FloatVector e1 = VectorMath.exp(FloatVector.fromArray(F, a, i + LANES).sub(vmax));
+            FloatVector y0 = e0.sub(k0);
+            FloatVector t0 = s0.add(y0);
+            k0 = t0.sub(s0).sub(y0);
+            s0 = t0;
+            FloatVector y1 = e1.sub(k1);
+            FloatVector t1 = s1.add(y1);
+            k1 = t1.sub(s1).sub(y1);
+            s1 = t1;
+        }
+        for (; i + LANES <= to; i += LANES) {
+            FloatVector e0 = VectorMath.exp(FloatVector.fromArray(F, a, i).sub(vmax));
+            FloatVector y0 = e0.sub(k0);
+            FloatVector t0 = s0.add(y0);
+            k0 = t0.sub(s0).sub(y0);
+            s0 = t0;
+        }
+        float s = 0f;
+        float k = 0f;
+        for (; i < to; i++) {
+            float y = FloatMath.exp(a[i] - max) - k;
+            float t = s + y;
+            k = (t - s) - y;
+            s = t;
+        }
+        return lanes(s0, k0, s1, k1, sc) + ((double) s - k);
+    }
+
+    /** {@code sum clip(a[i])} (or the raw sum), compensated like {@link #sumExp}. */
+    private static double sum(float[] a, int from, int to, boolean clip, Scratch sc) {
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector k0 = s0;
+        FloatVector s1 = s0;
+        FloatVector k1 = s0;
+        int i = from;
+        for (; i + 2 * LANES <= to; i += 2 * LANES) {
+            FloatVector v0 = FloatVector.fromArray(F, a, i);
+            FloatVector v1 = FloatVector.fromArray(F, a, i + LANES);
+            if (clip) {
+                v0 = v0.blend(LO, v0.compare(VectorOperators.LT, LO));
+                v0 = v0.blend(HI, v0.compare(VectorOperators.GT, HI));
+                v1 = v1.blend(LO, v1.compare(VectorOperators.LT, LO));
+                v1 = v1.blend(HI, v1.compare(VectorOperators.GT, HI));
+            }
+            FloatVector y0 = v0.sub(k0);
+            FloatVector t0 = s0.add(y0);
+            k0 = t0.sub(s0).sub(y0);
+            s0 = t0;
+            FloatVector y1 = v1.sub(k1);
+            FloatVector t1 = s1.add(y1);
+            k1 = t1.sub(s1).sub(y1);
+            s1 = t1;
+            if (!clip) {
+                k0 = finite(k0);
+                k1 = finite(k1);
+            }
+        }
+        for (; i + LANES <= to; i += LANES) {
+            FloatVector v0 = FloatVector.fromArray(F, a, i);
+            if (clip) {
+                v0 = v0.blend(LO, v0.compare(VectorOperators.LT, LO));
+                v0 = v0.blend(HI, v0.compare(VectorOperators.GT, HI));
+            }
+            FloatVector y0 = v0.sub(k0);
+            FloatVector t0 = s0.add(y0);
+            k0 = t0.sub(s0).sub(y0);
+            s0 = t0;
+            if (!clip) {
+                k0 = finite(k0);
+            }
+        }
+        float s = 0f;
+        float k = 0f;
+        for (; i < to; i++) {
+            float y = (clip ? clip(a[i]) : a[i]) - k;
+            float t = s + y;
+            k = finite((t - s) - y);
+            s = t;
+        }
+        return lanes(s0, k0, s1, k1, sc) + ((double) s - k);
+    }
+
+    /**
+     * A Kahan compensation that is NaN only because the running sum became infinite ({@code inf - inf}) is dropped,
+     * so infinite inputs give the infinite sum the reference's plain double sum gives. (If the data held NaN the
+     * running sum itself is already NaN.) Applied where inputs can be infinite: raw probabilities, targets, and
+     * {@code t * (max - x)} with a {@code -inf} logit.
+     */
+    private static FloatVector finite(FloatVector k) {
+        return k.blend(0f, k.compare(VectorOperators.NE, k));
+    }
+
+    private static float finite(float k) {
+        return k != k ? 0f : k;
+    }
+
+    /** The compensated lane sums {@code (s0 - k0) + (s1 - k1)}, combined in double in lane order. */
+    private static double lanes(FloatVector s0, FloatVector k0, FloatVector s1, FloatVector k1, Scratch sc) {
+        s0.intoArray(sc.a, 0);
+        k0.intoArray(sc.b, 0);
+        s1.intoArray(sc.c, 0);
+        k1.intoArray(sc.d, 0);
+        double total = 0;
+        for (int l = 0; l < LANES; l++) {
+            total += ((double) sc.a[l] - sc.b[l]) + ((double) sc.c[l] - sc.d[l]);
+        }
+        return total;
+    }
+
+    private static double lanes(FloatVector s, FloatVector k, Scratch sc) {
+        s.intoArray(sc.a, 0);
+        k.intoArray(sc.b, 0);
+        double total = 0;
+        for (int l = 0; l < LANES; l++) {
+            total += (double) sc.a[l] - sc.b[l];
+        }
+        return total;
+    }
+
+    /**
+     * The row sum that Keras rounds to float before dividing (categorical, normalise then clip). A one-ulp change
+     * there moves every term, so this sum uses error-free transformations (Sum2: TwoSum per addition, errors summed
+     * separately) to round like the reference's double sum.
+     */
+    private static double exactSum(float[] a, int from, int to, Scratch sc) {
+        FloatVector s = FloatVector.zero(F);
+        FloatVector c = s;
+        int i = from;
+        for (; i + LANES <= to; i += LANES) {
+            FloatVector x = FloatVector.fromArray(F, a, i);
+            FloatVector u = s.add(x);
+            FloatVector bp = u.sub(s);
+            c = c.add(finite(s.sub(u.sub(bp)).add(x.sub(bp))));
+            s = u;
+        }
+        s.intoArray(sc.a, 0);
+        c.intoArray(sc.b, 0);
+        double total = 0;
+        for (int l = 0; l < LANES; l++) {
+            total += (double) sc.a[l] + sc.b[l];
+        }
+        for (; i < to; i++) {
+            total += a[i];
+        }
+        return total;
+    }
+
+    /**
+     * {@code n} rows, one per lane, whose class {@code c} sits at {@code a[b + c * stride + j]} for row {@code j}:
+     * the channels-first layout. Groups of {@code LANES} rows are one vector per class; the rest use the twin.
+     */
+    private static void sparseStrided(float[] a, int b, int stride, int classes, int n, int[] labels, int lr,
+                                      ProbabilityMode mode, double[] out, int op, Scratch sc) {
+        int j = 0;
+        boolean wide = classes >= MIN_VECTOR;
+        if (stride >= MIN_VECTOR) {
+            for (; j + LANES <= n; j += LANES) {
+                if (wide) {
+                    sparseWideLanes(a, b + j, stride, classes, labels, lr + j, mode, out, op + j, sc);
+                } else {
+                    sparseLanes(a, b + j, stride, classes, labels, lr + j, mode, out, op + j, sc);
+                }
+            }
+        }
+        for (; j < n; j++) {
+            int label = labels[lr + j];
+            if (label == IGNORED) {
+                out[op + j] = 0.0;
+            } else if (wide) {
+                out[op + j] = (float) sparseRow(sc.gather(a, b + j, stride, classes, false), 0, classes, label, mode,
+                        sc);
+            } else {
+                out[op + j] = (float) sparseTwin(a, b + j, stride, classes, label, mode);
+            }
+        }
+    }
+
+    // ---- strided rows with many classes: the contiguous path's operations, one row per lane -----------------------
+    //
+    // A row's value must not depend on where its class axis is, so for classes >= MIN_VECTOR the lanes below replay
+    // exactly what sparseRow/catRow do to a contiguous row: "virtual lane" l of the contiguous code (the classes it
+    // accumulates, in its order, into its own compensated sum) is computed here for LANES rows at once, and the
+    // per-lane totals are combined in double in the same order.
+
+    private static final int CLIP = 0;
+    private static final int RAW = 1;
+    private static final int EXP = 2;
+
+    private static FloatVector term(float[] a, int i, int kind, FloatVector max) {
+        FloatVector x = FloatVector.fromArray(F, a, i);
+        if (kind == EXP) {
+            return VectorMath.exp(x.sub(max));
+        }
+        if (kind == CLIP) {
+            x = x.blend(LO, x.compare(VectorOperators.LT, LO));
+            x = x.blend(HI, x.compare(VectorOperators.GT, HI));
+        }
+        return x;
+    }
+
+    /**
+     * For {@code LANES} strided rows: into {@code tot[row]}, what {@link #sum} ({@code CLIP}, {@code RAW}) or
+     * {@link #sumExp} ({@code EXP}) returns for that row's classes {@code [from, to)}.
+     */
+    private static void laneSums(float[] a, int b, int stride, int from, int to, int kind, FloatVector max,
+                                 double[] tot, Scratch sc) {
+        int len = to - from;
+        int n2 = len / (2 * LANES) * (2 * LANES);
+        int n1 = n2 + (len - n2) / LANES * LANES;
+        int base = b + from * stride;
+        java.util.Arrays.fill(tot, 0.0);
+        FloatVector zero = FloatVector.zero(F);
+        for (int l = 0; l < LANES; l++) {
+            FloatVector s0 = zero;
+            FloatVector k0 = zero;
+            // Virtual lane l of the first accumulator: classes l, l + 2 LANES, ... below n2, then n2 + l when one
+            // full vector remained after the unrolled loop.
+            int extra = n2 + l < n1 ? n2 + l : -1;
+            for (int c = l; c < n2 || c == extra; c = c + 2 * LANES < n2 ? c + 2 * LANES : (c < extra ? extra : len)) {
+                FloatVector y = term(a, base + c * stride, kind, max).sub(k0);
+                FloatVector t = s0.add(y);
+                k0 = t.sub(s0).sub(y);
+                if (kind == RAW) {
+                    k0 = finite(k0);
+                }
+                s0 = t;
+            }
+            FloatVector s1 = zero;
+            FloatVector k1 = zero;
+            for (int c = LANES + l; c < n2; c += 2 * LANES) {
+                FloatVector y = term(a, base + c * stride, kind, max).sub(k1);
+                FloatVector t = s1.add(y);
+                k1 = t.sub(s1).sub(y);
+                if (kind == RAW) {
+                    k1 = finite(k1);
+                }
+                s1 = t;
+            }
+            s0.intoArray(sc.a, 0);
+            k0.intoArray(sc.b, 0);
+            s1.intoArray(sc.c, 0);
+            k1.intoArray(sc.d, 0);
+            for (int r = 0; r < LANES; r++) {
+                tot[r] += ((double) sc.a[r] - sc.b[r]) + ((double) sc.c[r] - sc.d[r]);
+            }
+        }
+        FloatVector s = zero;
+        FloatVector k = zero;
+        for (int c = n1; c < len; c++) {
+            FloatVector y = term(a, base + c * stride, kind, max).sub(k);
+            FloatVector t = s.add(y);
+            k = t.sub(s).sub(y);
+            if (kind != EXP) {
+                k = finite(k);
+            }
+            s = t;
+        }
+        s.intoArray(sc.a, 0);
+        k.intoArray(sc.b, 0);
+        for (int r = 0; r < LANES; r++) {
+            tot[r] += (double) sc.a[r] - sc.b[r];
+        }
+    }
+
+    /** Lane-wise max over classes {@code [from, to)} of {@code LANES} strided rows (NaN ignored, as {@link #max}). */
+    private static FloatVector laneMax(float[] a, int b, int stride, int from, int to) {
+        FloatVector m = FloatVector.broadcast(F, NEG_INF);
+        for (int c = from, i = b + from * stride; c < to; c++, i += stride) {
+            FloatVector v = FloatVector.fromArray(F, a, i);
+            m = m.blend(v, v.compare(VectorOperators.GT, m));
+        }
+        return m;
+    }
+
+    /** {@link #sparseRow} for {@code LANES} strided rows at once. */
+    private static void sparseWideLanes(float[] a, int b, int stride, int classes, int[] labels, int lr,
+                                        ProbabilityMode mode, double[] out, int op, Scratch sc) {
+        double[] tot = sc.tot;
+        if (mode != ProbabilityMode.LOGITS) {
+            boolean clip = mode == ProbabilityMode.CLIP_THEN_NORMALIZE;
+            laneSums(a, b, stride, 0, classes, clip ? CLIP : RAW, null, tot, sc);
+            for (int r = 0; r < LANES; r++) {
+                int label = labels[lr + r];
+                if (label == IGNORED) {
+                    out[op + r] = 0.0;
+                    continue;
+                }
+                float x = a[b + r + label * stride];
+                out[op + r] = (float) (clip ? Math.log(tot[r] / clip(x)) : -Math.log(clip((float) (x / tot[r]))));
+            }
+            return;
+        }
+        double[] sum = sc.run;
+        boolean[] fallback = sc.fallback;
+        java.util.Arrays.fill(fallback, false);
+        FloatVector max = FloatVector.broadcast(F, NEG_INF);
+        for (int blk = 0; blk < classes; blk += BLOCK) {
+            int end = Math.min(classes, blk + BLOCK);
+            FloatVector blockMax = laneMax(a, b, stride, blk, end);
+            FloatVector newMax = max.blend(blockMax, blockMax.compare(VectorOperators.GT, max));
+            laneSums(a, b, stride, blk, end, EXP, newMax, tot, sc);
+            max.intoArray(sc.e, 0);
+            newMax.intoArray(sc.f, 0);
+            for (int r = 0; r < LANES; r++) {
+                if (sc.f[r] == NEG_INF) {
+                    fallback[r] = true;
+                }
+                sum[r] = blk == 0 ? tot[r] : sum[r] * Math.exp((double) sc.e[r] - sc.f[r]) + tot[r];
+            }
+            max = newMax;
+        }
+        max.intoArray(sc.g, 0);
+        for (int r = 0; r < LANES; r++) {
+            int label = labels[lr + r];
+            if (label == IGNORED) {
+                out[op + r] = 0.0;
+            } else if (fallback[r]) {
+                out[op + r] = (float) sparseTwin(a, b + r, stride, classes, label, mode);
+            } else {
+                out[op + r] = (float) (Math.log(sum[r]) - ((double) a[b + r + label * stride] - sc.g[r]));
+            }
+        }
+    }
+
+    /** {@code LANES} strided rows at once: exactly {@link #sparseTwin}'s operations, one row per lane. */
+    private static void sparseLanes(float[] a, int b, int stride, int classes, int[] labels, int lr,
+                                    ProbabilityMode mode, double[] out, int op, Scratch sc) {
+        FloatVector s = FloatVector.zero(F);
+        FloatVector k = s;
+        FloatVector m = FloatVector.broadcast(F, NEG_INF);
+        if (mode == ProbabilityMode.LOGITS) {
+            for (int c = 0, i = b; c < classes; c++, i += stride) {
+                FloatVector v = FloatVector.fromArray(F, a, i);
+                m = m.blend(v, v.compare(VectorOperators.GT, m));
+            }
+            for (int c = 0, i = b; c < classes; c++, i += stride) {
+                FloatVector y = VectorMath.exp(FloatVector.fromArray(F, a, i).sub(m)).sub(k);
+                FloatVector t = s.add(y);
+                k = t.sub(s).sub(y);
+                s = t;
+            }
+        } else {
+            boolean clip = mode == ProbabilityMode.CLIP_THEN_NORMALIZE;
+            for (int c = 0, i = b; c < classes; c++, i += stride) {
+                FloatVector v = FloatVector.fromArray(F, a, i);
+                if (clip) {
+                    v = v.blend(LO, v.compare(VectorOperators.LT, LO));
+                    v = v.blend(HI, v.compare(VectorOperators.GT, HI));
+                }
+                FloatVector y = v.sub(k);
+                FloatVector t = s.add(y);
+                k = t.sub(s).sub(y);
+                if (!clip) {
+                    k = finite(k);
+                }
+                s = t;
+            }
+        }
+        s.intoArray(sc.a, 0);
+        k.intoArray(sc.b, 0);
+        m.intoArray(sc.c, 0);
+        for (int l = 0; l < LANES; l++) {
+            int label = labels[lr + l];
+            if (label == IGNORED) {
+                out[op + l] = 0.0;
+                continue;
+            }
+            double sum = (double) sc.a[l] - sc.b[l];
+            float x = a[b + l + label * stride];
+            out[op + l] = (float) finishSparse(mode, sum, sc.c[l], x);
+        }
+    }
+
+    /** One row, scalar, in the lane order of {@link #sparseLanes} (also the path for rows with few classes). */
+    static double sparseTwin(float[] a, int b, int stride, int classes, int label, ProbabilityMode mode) {
+        float s = 0f;
+        float k = 0f;
+        float m = NEG_INF;
+        if (mode == ProbabilityMode.LOGITS) {
+            for (int c = 0, i = b; c < classes; c++, i += stride) {
+                float x = a[i];
+                if (x > m) {
+                    m = x;
+                }
+            }
+            for (int c = 0, i = b; c < classes; c++, i += stride) {
+                float y = FloatMath.exp(a[i] - m) - k;
+                float t = s + y;
+                k = (t - s) - y;
+                s = t;
+            }
+        } else {
+            boolean clip = mode == ProbabilityMode.CLIP_THEN_NORMALIZE;
+            for (int c = 0, i = b; c < classes; c++, i += stride) {
+                float y = (clip ? clip(a[i]) : a[i]) - k;
+                float t = s + y;
+                k = (t - s) - y;
+                if (!clip) {
+                    k = finite(k);
+                }
+                s = t;
+            }
+        }
+        return finishSparse(mode, (double) s - k, m, a[b + label * stride]);
+    }
+
+    private static double finishSparse(ProbabilityMode mode, double sum, float max, float x) {
+        switch (mode) {
+            case LOGITS:
+                // An all -inf (or NaN) row: the reference's (-inf) - (-inf) is NaN.
+                return max == NEG_INF ? Double.NaN : Math.log(sum) - ((double) x - max);
+            case CLIP_THEN_NORMALIZE:
+                return Math.log(sum / clip(x));
+            default:
+                return -Math.log(clip((float) (x / sum)));
+        }
+    }
+
+    // ---- categorical -------------------------------------------------------------------------------------------
+
+    @Override
+    public void categorical(NdArray pred, NdArray target, RowLayout layout, double keep, double add,
+                            ProbabilityMode mode, Precision precision, double[] out, int outOffset, int from,
+                            int to) {
+        int classes = layout.classes;
+        int inner = layout.inner;
+        if (precision != Precision.FLOAT32 || !fast(pred) || !fast(target)
+                || ((!pred.hasArray() || !target.hasArray()) && (long) classes * Math.min(inner, 2) > MAX_COPY)) {
+            ScalarKernel.INSTANCE.categorical(pred, target, layout, keep, add, mode, precision, out, outOffset, from,
+                    to);
+            return;
+        }
+        if (classes == 0) {
+            java.util.Arrays.fill(out, outOffset, outOffset + (to - from), 0.0);
+            return;
+        }
+        Smoothing sm = new Smoothing((float) keep, (float) add);
+        Scratch sc = new Scratch();
+        if (pred.hasArray() && target.hasArray()) {
+            float[] p = (float[]) pred.array();
+            float[] t = (float[]) target.array();
+            int po = pred.arrayOffset();
+            int to0 = target.arrayOffset();
+            if (inner == 1) {
+                catContiguous(p, po + from * classes, t, to0 + from * classes, classes, to - from, sm, mode, out,
+                        outOffset, sc);
+                return;
+            }
+            for (int r = from; r < to; ) {
+                int o = r / inner;
+                int i = r - o * inner;
+                int n = Math.min(inner - i, to - r);
+                int base = o * classes * inner + i;
+                catStrided(p, po + base, t, to0 + base, inner, classes, n, sm, mode, out, outOffset + (r - from), sc);
+                r += n;
+            }
+            return;
+        }
+        if (inner == 1) {
+            int k = Math.max(1, COPY_BLOCK / classes);
+            int size = Math.min(k, to - from) * classes;
+            float[] pb = new float[size];
+            float[] tb = new float[size];
+            for (int r = from; r < to; r += k) {
+                int m = Math.min(k, to - r);
+                copy(pred, r * classes, pb, 0, m * classes);
+                copy(target, r * classes, tb, 0, m * classes);
+                catContiguous(pb, 0, tb, 0, classes, m, sm, mode, out, outOffset + (r - from), sc);
+            }
+            return;
+        }
+        int w = Math.max(1, COPY_BLOCK / classes);
+        int size = Math.min(w, Math.min(inner, to - from)) * classes;
+        float[] pb = new float[size];
+        float[] tb = new float[size];
+        for (int r = from; r < to; ) {
+            int o = r / inner;
+            int i = r - o * inner;
+            int n = Math.min(inner - i, to - r);
+            for (int j = 0; j < n; j += w) {
+                int ww = Math.min(w, n - j);
+                for (int c = 0; c < classes; c++) {
+                    int src = o * classes * inner + c * inner + i + j;
+                    copy(pred, src, pb, c * ww, ww);
+                    copy(target, src, tb, c * ww, ww);
+                }
+                catStrided(pb, 0, tb, 0, ww, classes, ww, sm, mode, out, outOffset + (r + j - from), sc);
+            }
+            r += n;
+        }
+    }
+
+    /** Label smoothing {@code t * keep + add} in float32 (Keras casts both constants to the compute dtype). */
+    private static final class Smoothing {
+        final float keep;
+        final float add;
+        final boolean on;
+
+        Smoothing(float keep, float add) {
+            this.keep = keep;
+            this.add = add;
+            this.on = keep != 1f || add != 0f;
+        }
+
+        float apply(float t) {
+            return on ? t * keep + add : t;
+        }
+
+        FloatVector apply(FloatVector t) {
+            return on ? t.mul(keep).add(add) : t;
+        }
+    }
+
+    private static void catContiguous(float[] p, int pb, float[] t, int tb, int classes, int n, Smoothing sm,
+                                      ProbabilityMode mode, double[] out, int op, Scratch sc) {
+        boolean vector = classes >= MIN_VECTOR;
+        for (int j = 0; j < n; j++) {
+            int pr = pb + j * classes;
+            int tr = tb + j * classes;
+            double loss = vector ? catRow(p, pr, t, tr, classes, sm, mode, sc)
+                    : catTwin(p, pr, t, tr, 1, classes, sm, mode);
+            out[op + j] = (float) loss;
+        }
+    }
+
+    private static double catRow(float[] p, int pr, float[] t, int tr, int classes, Smoothing sm,
+                                 ProbabilityMode mode, Scratch sc) {
+        if (mode == ProbabilityMode.LOGITS) {
+            float max = NEG_INF;
+            double sum = 0;
+            double tsum = 0;
+            double wsum = 0;
+            for (int blk = 0; blk < classes; blk += BLOCK) {
+                int end = Math.min(classes, blk + BLOCK);
+                float blockMax = max(p, pr + blk, pr + end);
+                float newMax = blockMax > max ? blockMax : max;
+                if (newMax == NEG_INF) {
+                    return catTwin(p, pr, t, tr, 1, classes, sm, mode);
+                }
+                catLogitsBlock(p, pr + blk, t, tr + blk, end - blk, newMax, sm, sc);
+                if (blk == 0) {
+                    sum = sc.s;
+                    tsum = sc.t;
+                    wsum = sc.w;
+                } else {
+                    double d = (double) newMax - max;
+                    sum = sum * Math.exp(-d) + sc.s;
+                    wsum = wsum + tsum * d + sc.w;
+                    tsum += sc.t;
+                }
+                max = newMax;
+            }
+            return tsum * Math.log(sum) + wsum;
+        }
+        float rowSum = (float) exactSum(p, pr, pr + classes, sc);
+        return -catLogTerms(p, pr, t, tr, classes, rowSum, sm, sc);
+    }
+
+    /** Over one block: {@code sum exp(x - max)}, {@code sum t}, {@code sum t (max - x)} into {@code sc}. */
+    private static void catLogitsBlock(float[] p, int pi, float[] t, int ti, int len, float max, Smoothing sm,
+                                       Scratch sc) {
+        FloatVector vmax = FloatVector.broadcast(F, max);
+        FloatVector s = FloatVector.zero(F);
+        FloatVector ks = s;
+        FloatVector ts = s;
+        FloatVector kt = s;
+        FloatVector ws = s;
+        FloatVector kw = s;
+        int i = 0;
+        for (; i + LANES <= len; i += LANES) {
+            FloatVector x = FloatVector.fromArray(F, p, pi + i);
+            FloatVector tv = sm.apply(FloatVector.fromArray(F, t, ti + i));
+            FloatVector y = VectorMath.exp(x.sub(vmax)).sub(ks);
+            FloatVector u = s.add(y);
+            ks = u.sub(s).sub(y);
+            s = u;
+            y = tv.sub(kt);
+            u = ts.add(y);
+            kt = finite(u.sub(ts).sub(y));
+            ts = u;
+            y = tv.mul(vmax.sub(x)).sub(kw);
+            u = ws.add(y);
+            kw = finite(u.sub(ws).sub(y));
+            ws = u;
+        }
+        float s1 = 0f;
+        float k1 = 0f;
+        float s2 = 0f;
+        float k2 = 0f;
+        float s3 = 0f;
+        float k3 = 0f;
+        for (; i < len; i++) {
+            float x = p[pi + i];
+            float tv = sm.apply(t[ti + i]);
+            float y = FloatMath.exp(x - max) - k1;
+            float u = s1 + y;
+            k1 = (u - s1) - y;
+            s1 = u;
+            y = tv - k2;
+            u = s2 + y;
+            k2 = finite((u - s2) - y);
+            s2 = u;
+            y = tv * (max - x) - k3;
+            u = s3 + y;
+            k3 = finite((u - s3) - y);
+            s3 = u;
+        }
+        sc.s = lanes(s, ks, sc) + ((double) s1 - k1);
+        sc.t = lanes(ts, kt, sc) + ((double) s2 - k2);
+        sc.w = lanes(ws, kw, sc) + ((double) s3 - k3);
+    }
+
+    /** {@code sum t log(clip(x / rowSum))} over one contiguous row, compensated. */
+    private static double catLogTerms(float[] p, int pr, float[] t, int tr, int classes, float rowSum, Smoothing sm,
+                                      Scratch sc) {
+        FloatVector s = FloatVector.zero(F);
+        FloatVector k = s;
+        int i = 0;
+        for (; i + LANES <= classes; i += LANES) {
+            FloatVector q = FloatVector.fromArray(F, p, pr + i).div(rowSum);
+            q = q.blend(LO, q.compare(VectorOperators.LT, LO));
+            q = q.blend(HI, q.compare(VectorOperators.GT, HI));
+            FloatVector y = sm.apply(FloatVector.fromArray(F, t, tr + i)).mul(VectorMath.log(q)).sub(k);
+            FloatVector u = s.add(y);
+            k = finite(u.sub(s).sub(y));
+            s = u;
+        }
+        float s1 = 0f;
+        float k1 = 0f;
+        for (; i < classes; i++) {
+            float y = sm.apply(t[tr + i]) * FloatMath.log(clip(p[pr + i] / rowSum)) - k1;
+            float u = s1 + y;
+            k1 = finite((u - s1) - y);
+            s1 = u;
+        }
+        return lanes(s, k, sc) + ((double) s1 - k1);
+    }
+
+    private static void catStrided(float[] p, int pb, float[] t, int tb, int stride, int classes, int n,
+                                   Smoothing sm, ProbabilityMode mode, double[] out, int op, Scratch sc) {
+        int j = 0;
+        boolean wide = classes >= MIN_VECTOR;
+        if (stride >= MIN_VECTOR) {
+            for (; j + LANES <= n; j += LANES) {
+                if (wide) {
+                    catWideLanes(p, pb + j, t, tb + j, stride, classes, sm, mode, out, op + j, sc);
+                } else {
+                    catLanes(p, pb + j, t, tb + j, stride, classes, sm, mode, out, op + j, sc);
+                }
+            }
+        }
+        for (; j < n; j++) {
+            if (wide) {
+                float[] pr = sc.gather(p, pb + j, stride, classes, false);
+                float[] tr = sc.gather(t, tb + j, stride, classes, true);
+                out[op + j] = (float) catRow(pr, 0, tr, 0, classes, sm, mode, sc);
+            } else {
+                out[op + j] = (float) catTwin(p, pb + j, t, tb + j, stride, classes, sm, mode);
+            }
+        }
+    }
+
+    /** {@link #catRow} for {@code LANES} strided rows at once (see the note above {@link #laneSums}). */
+    private static void catWideLanes(float[] p, int pb, float[] t, int tb, int stride, int classes, Smoothing sm,
+                                     ProbabilityMode mode, double[] out, int op, Scratch sc) {
+        FloatVector zero = FloatVector.zero(F);
+        if (mode != ProbabilityMode.LOGITS) {
+            // exactSum: one TwoSum accumulator per virtual lane, then the tail added in double.
+            int n1 = classes / LANES * LANES;
+            double[] tot = sc.tot;
+            java.util.Arrays.fill(tot, 0.0);
+            for (int l = 0; l < LANES; l++) {
+                FloatVector s = zero;
+                FloatVector c = zero;
+                for (int k = l, i = pb + l * stride; k < n1; k += LANES, i += LANES * stride) {
+                    FloatVector x = FloatVector.fromArray(F, p, i);
+                    FloatVector u = s.add(x);
+                    FloatVector bp = u.sub(s);
+                    c = c.add(finite(s.sub(u.sub(bp)).add(x.sub(bp))));
+                    s = u;
+                }
+                s.intoArray(sc.a, 0);
+                c.intoArray(sc.b, 0);
+                for (int r = 0; r < LANES; r++) {
+                    tot[r] += (double) sc.a[r] + sc.b[r];
+                }
+            }
+            for (int k = n1; k < classes; k++) {
+                for (int r = 0; r < LANES; r++) {
+                    tot[r] += p[pb + r + k * stride];
+                }
+            }
+            for (int r = 0; r < LANES; r++) {
+                sc.c[r] = (float) tot[r];
+            }
+            FloatVector rowSum = FloatVector.fromArray(F, sc.c, 0);
+            // catLogTerms: one Kahan accumulator per virtual lane, then a scalar Kahan tail.
+            java.util.Arrays.fill(tot, 0.0);
+            for (int l = 0; l < LANES; l++) {
+                FloatVector s = zero;
+                FloatVector k = zero;
+                for (int q = l; q < n1; q += LANES) {
+                    FloatVector y = logTerm(p, pb + q * stride, t, tb + q * stride, rowSum, sm).sub(k);
+                    FloatVector u = s.add(y);
+                    k = finite(u.sub(s).sub(y));
+                    s = u;
+                }
+                s.intoArray(sc.a, 0);
+                k.intoArray(sc.b, 0);
+                for (int r = 0; r < LANES; r++) {
+                    tot[r] += (double) sc.a[r] - sc.b[r];
+                }
+            }
+            FloatVector s = zero;
+            FloatVector k = zero;
+            for (int q = n1; q < classes; q++) {
+                FloatVector y = logTerm(p, pb + q * stride, t, tb + q * stride, rowSum, sm).sub(k);
+                FloatVector u = s.add(y);
+                k = finite(u.sub(s).sub(y));
+                s = u;
+            }
+            s.intoArray(sc.a, 0);
+            k.intoArray(sc.b, 0);
+            for (int r = 0; r < LANES; r++) {
+                out[op + r] = (float) -(tot[r] + ((double) sc.a[r] - sc.b[r]));
+            }
+            return;
+        }
+        double[] sum = sc.run;
+        double[] tsum = sc.run2;
+        double[] wsum = sc.run3;
+        boolean[] fallback = sc.fallback;
+        java.util.Arrays.fill(fallback, false);
+        FloatVector max = FloatVector.broadcast(F, NEG_INF);
+        for (int blk = 0; blk < classes; blk += BLOCK) {
+            int end = Math.min(classes, blk + BLOCK);
+            FloatVector blockMax = laneMax(p, pb, stride, blk, end);
+            FloatVector newMax = max.blend(blockMax, blockMax.compare(VectorOperators.GT, max));
+            laneCatLogits(p, pb + blk * stride, t, tb + blk * stride, stride, end - blk, newMax, sm, sc);
+            max.intoArray(sc.e, 0);
+            newMax.intoArray(sc.f, 0);
+            for (int r = 0; r < LANES; r++) {
+                if (sc.f[r] == NEG_INF) {
+                    fallback[r] = true;
+                }
+                if (blk == 0) {
+                    sum[r] = sc.tot[r];
+                    tsum[r] = sc.tot2[r];
+                    wsum[r] = sc.tot3[r];
+                } else {
+                    double d = (double) sc.f[r] - sc.e[r];
+                    sum[r] = sum[r] * Math.exp(-d) + sc.tot[r];
+                    wsum[r] = wsum[r] + tsum[r] * d + sc.tot3[r];
+                    tsum[r] += sc.tot2[r];
+                }
+            }
+            max = newMax;
+        }
+        for (int r = 0; r < LANES; r++) {
+            out[op + r] = (float) (fallback[r] ? catTwin(p, pb + r, t, tb + r, stride, classes, sm, mode)
+                    : tsum[r] * Math.log(sum[r]) + wsum[r]);
+        }
+    }
+
+    private static FloatVector logTerm(float[] p, int i, float[] t, int ti, FloatVector rowSum, Smoothing sm) {
+        FloatVector q = FloatVector.fromArray(F, p, i).div(rowSum);
+        q = q.blend(LO, q.compare(VectorOperators.LT, LO));
+        q = q.blend(HI, q.compare(VectorOperators.GT, HI));
+        return sm.apply(FloatVector.fromArray(F, t, ti)).mul(VectorMath.log(q));
+    }
+
+    /** {@link #catLogitsBlock} for {@code LANES} strided rows: into {@code sc.tot}, {@code tot2}, {@code tot3}. */
+    private static void laneCatLogits(float[] p, int pb, float[] t, int tb, int stride, int len, FloatVector max,
+                                      Smoothing sm, Scratch sc) {
+        int n1 = len / LANES * LANES;
+        java.util.Arrays.fill(sc.tot, 0.0);
+        java.util.Arrays.fill(sc.tot2, 0.0);
+        java.util.Arrays.fill(sc.tot3, 0.0);
+        FloatVector zero = FloatVector.zero(F);
+        for (int l = 0; l <= LANES; l++) {
+            // l < LANES: virtual lane l (classes l, l + LANES, ... below n1); l == LANES: the scalar tail.
+            int first = l < LANES ? l : n1;
+            int step = l < LANES ? LANES : 1;
+            int limit = l < LANES ? n1 : len;
+            FloatVector s = zero;
+            FloatVector ks = zero;
+            FloatVector ts = zero;
+            FloatVector kt = zero;
+            FloatVector ws = zero;
+            FloatVector kw = zero;
+            for (int c = first; c < limit; c += step) {
+                FloatVector x = FloatVector.fromArray(F, p, pb + c * stride);
+                FloatVector tv = sm.apply(FloatVector.fromArray(F, t, tb + c * stride));
+                FloatVector y = VectorMath.exp(x.sub(max)).sub(ks);
+                FloatVector u = s.add(y);
+                ks = u.sub(s).sub(y);
+                s = u;
+                y = tv.sub(kt);
+                u = ts.add(y);
+                kt = finite(u.sub(ts).sub(y));
+                ts = u;
+                y = tv.mul(max.sub(x)).sub(kw);
+                u = ws.add(y);
+                kw = finite(u.sub(ws).sub(y));
+                ws = u;
+            }
+            s.intoArray(sc.a, 0);
+            ks.intoArray(sc.b, 0);
+            ts.intoArray(sc.c, 0);
+            kt.intoArray(sc.d, 0);
+            ws.intoArray(sc.e, 0);
+            kw.intoArray(sc.f, 0);
+            for (int r = 0; r < LANES; r++) {
+                sc.tot[r] += (double) sc.a[r] - sc.b[r];
+                sc.tot2[r] += (double) sc.c[r] - sc.d[r];
+                sc.tot3[r] += (double) sc.e[r] - sc.f[r];
+            }
+        }
+    }
+
+    /** {@code LANES} strided rows at once: exactly {@link #catTwin}'s operations, one row per lane. */
+    private static void catLanes(float[] p, int pb, float[] t, int tb, int stride, int classes, Smoothing sm,
+                                 ProbabilityMode mode, double[] out, int op, Scratch sc) {
+        FloatVector s = FloatVector.zero(F);
+        FloatVector ks = s;
+        if (mode == ProbabilityMode.LOGITS) {
+            FloatVector m = FloatVector.broadcast(F, NEG_INF);
+            for (int c = 0, i = pb; c < classes; c++, i += stride) {
+                FloatVector v = FloatVector.fromArray(F, p, i);
+                m = m.blend(v, v.compare(VectorOperators.GT, m));
+            }
+            FloatVector ts = s;
+            FloatVector kt = s;
+            FloatVector ws = s;
+            FloatVector kw = s;
+            for (int c = 0, i = pb, ti = tb; c < classes; c++, i += stride, ti += stride) {
+                FloatVector x = FloatVector.fromArray(F, p, i);
+                FloatVector tv = sm.apply(FloatVector.fromArray(F, t, ti));
+                FloatVector y = VectorMath.exp(x.sub(m)).sub(ks);
+                FloatVector u = s.add(y);
+                ks = u.sub(s).sub(y);
+                s = u;
+                y = tv.sub(kt);
+                u = ts.add(y);
+                kt = finite(u.sub(ts).sub(y));
+                ts = u;
+                y = tv.mul(m.sub(x)).sub(kw);
+                u = ws.add(y);
+                kw = finite(u.sub(ws).sub(y));
+                ws = u;
+            }
+            s.intoArray(sc.a, 0);
+            ks.intoArray(sc.b, 0);
+            ts.intoArray(sc.c, 0);
+            kt.intoArray(sc.d, 0);
+            ws.intoArray(sc.e, 0);
+            kw.intoArray(sc.f, 0);
+            m.intoArray(sc.g, 0);
+            for (int l = 0; l < LANES; l++) {
+                out[op + l] = (float) finishCatLogits((double) sc.a[l] - sc.b[l], (double) sc.c[l] - sc.d[l],
+                        (double) sc.e[l] - sc.f[l], sc.g[l]);
+            }
+            return;
+        }
+        for (int c = 0, i = pb; c < classes; c++, i += stride) {
+            FloatVector x = FloatVector.fromArray(F, p, i);
+            FloatVector u = s.add(x);
+            FloatVector bp = u.sub(s);
+            ks = ks.add(finite(s.sub(u.sub(bp)).add(x.sub(bp))));
+            s = u;
+        }
+        s.intoArray(sc.a, 0);
+        ks.intoArray(sc.b, 0);
+        for (int l = 0; l < LANES; l++) {
+            sc.c[l] = (float) ((double) sc.a[l] + sc.b[l]);
+        }
+        FloatVector rowSum = FloatVector.fromArray(F, sc.c, 0);
+        FloatVector ls = FloatVector.zero(F);
+        FloatVector kl = ls;
+        for (int c = 0, i = pb, ti = tb; c < classes; c++, i += stride, ti += stride) {
+            FloatVector q = FloatVector.fromArray(F, p, i).div(rowSum);
+            q = q.blend(LO, q.compare(VectorOperators.LT, LO));
+            q = q.blend(HI, q.compare(VectorOperators.GT, HI));
+            FloatVector y = sm.apply(FloatVector.fromArray(F, t, ti)).mul(VectorMath.log(q)).sub(kl);
+            FloatVector u = ls.add(y);
+            kl = finite(u.sub(ls).sub(y));
+            ls = u;
+        }
+        ls.intoArray(sc.a, 0);
+        kl.intoArray(sc.b, 0);
+        for (int l = 0; l < LANES; l++) {
+            out[op + l] = (float) -((double) sc.a[l] - sc.b[l]);
+        }
+    }
+
+    /** One categorical row, scalar, in the lane order of {@link #catLanes} (also rows with few classes). */
+    static double catTwin(float[] p, int pb, float[] t, int tb, int stride, int classes, Smoothing sm,
+                          ProbabilityMode mode) {
+        float s = 0f;
+        float ks = 0f;
+        if (mode == ProbabilityMode.LOGITS) {
+            float m = NEG_INF;
+            for (int c = 0, i = pb; c < classes; c++, i += stride) {
+                float x = p[i];
+                if (x > m) {
+                    m = x;
+                }
+            }
+            float ts = 0f;
+            float kt = 0f;
+            float ws = 0f;
+            float kw = 0f;
+            for (int c = 0, i = pb, ti = tb; c < classes; c++, i += stride, ti += stride) {
+                float x = p[i];
+                float tv = sm.apply(t[ti]);
+                float y = FloatMath.exp(x - m) - ks;
+                float u = s + y;
+                ks = (u - s) - y;
+                s = u;
+                y = tv - kt;
+                u = ts + y;
+                kt = finite((u - ts) - y);
+                ts = u;
+                y = tv * (m - x) - kw;
+                u = ws + y;
+                kw = finite((u - ws) - y);
+                ws = u;
+            }
+            return finishCatLogits((double) s - ks, (double) ts - kt, (double) ws - kw, m);
+        }
+        for (int c = 0, i = pb; c < classes; c++, i += stride) {
+            float x = p[i];
+            float u = s + x;
+            float bp = u - s;
+            ks = ks + finite((s - (u - bp)) + (x - bp));
+            s = u;
+        }
+        float rowSum = (float) ((double) s + ks);
+        float ls = 0f;
+        float kl = 0f;
+        for (int c = 0, i = pb, ti = tb; c < classes; c++, i += stride, ti += stride) {
+            float y = sm.apply(t[ti]) * FloatMath.log(clip(p[i] / rowSum)) - kl;
+            float u = ls + y;
+            kl = finite((u - ls) - y);
+            ls = u;
+        }
+        return -((double) ls - kl);
+    }
+
+    private static double finishCatLogits(double sum, double tsum, double wsum, float max) {
+        return max == NEG_INF ? Double.NaN : tsum * Math.log(sum) + wsum;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.xent.internal.kernel;
+
+import static dev.xent.internal.kernel.FloatMath.E0;
+import static dev.xent.internal.kernel.FloatMath.E1;
+import static dev.xent.internal.kernel.FloatMath.E2;
+import static dev.xent.internal.kernel.FloatMath.E3;
+import static dev.xent.internal.kernel.FloatMath.E4;
+import static dev.xent.internal.kernel.FloatMath.E5;
+import static dev.xent.internal.kernel.FloatMath.EXP_UNDERFLOW;
+import static dev.xent.internal.kernel.FloatMath.L0;
+import static dev.xent.internal.kernel.FloatMath.L1;
+import static dev.xent.internal.kernel.FloatMath.L2;
+import static dev.xent.internal.kernel.FloatMath.L3;
+import static dev.xent.internal.kernel.FloatMath.L4;
+import static dev.xent.internal.kernel.FloatMath.L5;
+import static dev.xent.internal.kernel.FloatMath.L6;
+import static dev.xent.internal.kernel.FloatMath.L7;
+import static dev.xent.internal.kernel.FloatMath.L8;
+import static dev.xent.internal.kernel.FloatMath.LN2_HI;
+import static dev.xent.internal.kernel.FloatMath.LN2_LO;
+import static dev.xent.internal.kernel.FloatMath.LOG2E;
+import static dev.xent.internal.kernel.FloatMath.MAGIC;
+import static dev.xent.internal.kernel.FloatMath.MAGIC_BITS_MINUS_BIAS;
+import static dev.xent.internal.kernel.FloatMath.SQRT_HALF;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API holder: the species and lane-wise {@code exp}/{@code log}. Only {@link VectorKernel} touches this
+ * class, so nothing on the scalar path loads {@code jdk.incubator.vector}.
+ *
+ * <p>{@code VectorOperators.EXP}/{@code LOG} are not used: without SVML (JDK 17 on most builds) they run lane by
+ * lane through {@code Math.exp}. These are the Cephes float polynomials of {@link FloatMath}, operation for
+ * operation, so a lane and its scalar twin agree bit for bit. Only methods present in both JDK 17 and JDK 25
+ * ({@code fromArray}, {@code intoArray}, {@code lanewise}, {@code compare}, {@code blend}, reinterpret casts) are used.
+ */
+final class VectorMath {
+
+    private VectorMath() {}
+
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    static final int LANES = F.length();
+
+    /** Lane-wise {@link FloatMath#exp}. */
+    static FloatVector exp(FloatVector x) {
+        FloatVector t = x.mul(LOG2E).add(MAGIC);
+        FloatVector n = t.sub(MAGIC);
+        FloatVector r = x.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+        FloatVector z = r.mul(r);
+        FloatVector p = r.mul(E0).add(E1).mul(r).add(E2).mul(r).add(E3).mul(r).add(E4).mul(r).add(E5)
+                .mul(z).add(r).add(1f);
+        FloatVector scale = ((IntVector) t.reinterpretAsInts()).sub(MAGIC_BITS_MINUS_BIAS)
+                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(scale).blend(0f, x.compare(VectorOperators.LT, EXP_UNDERFLOW));
+    }
+
+    /** Lane-wise {@link FloatMath#log}. */
+    static FloatVector log(FloatVector q) {
+        IntVector ix = (IntVector) q.reinterpretAsInts();
+        IntVector e = ix.lanewise(VectorOperators.LSHR, 23).sub(126);
+        FloatVector m = ix.and(0x007fffff).or(0x3f000000).reinterpretAsFloats();
+        VectorMask<Float> small = m.compare(VectorOperators.LT, SQRT_HALF);
+        FloatVector x = m.add(m.blend(0f, small.not())).sub(1f);
+        FloatVector ef = ((FloatVector) e.convert(VectorOperators.I2F, 0)).sub(FloatVector.zero(F).blend(1f, small));
+        FloatVector z = x.mul(x);
+        FloatVector y = x.mul(L0).add(L1).mul(x).add(L2).mul(x).add(L3).mul(x).add(L4).mul(x).add(L5).mul(x)
+                .add(L6).mul(x).add(L7).mul(x).add(L8).mul(x).mul(z);
+        y = y.add(ef.mul(LN2_LO));
+        y = y.add(z.mul(-0.5f));
+        FloatVector result = x.add(y).add(ef.mul(LN2_HI));
+        return result.blend(q, q.compare(VectorOperators.NE, q));
+    }
+}

@@ -1,0 +1,83 @@
+package dev.xent.internal.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The float32 {@code exp}/{@code log} polynomials: accuracy against {@code Math.exp}/{@code Math.log} over a dense
+ * sweep of their domains, special values, and (with the Vector API) lane results bit-identical to the scalar twins.
+ */
+class FloatMathTest {
+
+    /** Every {@code step}-th float bit pattern in {@code [lo, hi]} (both non-negative or both non-positive). */
+    private static float[] sweep(float lo, float hi, int step) {
+        int a = Float.floatToRawIntBits(lo);
+        int b = Float.floatToRawIntBits(hi);
+        int from = Math.min(a, b);
+        int to = Math.max(a, b);
+        float[] out = new float[(to - from) / step + 2];
+        int n = 0;
+        for (long i = from; i <= to; i += step) {
+            out[n++] = Float.intBitsToFloat((int) i);
+        }
+        out[n++] = hi;
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    private static double ulps(float got, double want) {
+        return Math.abs(got - want) / Math.ulp((float) want);
+    }
+
+    @Test
+    void expWithinTwoUlpOnItsDomain() {
+        double worst = 0;
+        for (float x : sweep(FloatMath.EXP_UNDERFLOW, -0f, 211)) {
+            double u = ulps(FloatMath.exp(x), Math.exp(x));
+            worst = Math.max(worst, u);
+            assertTrue(u <= 2, () -> "exp(" + x + ") = " + FloatMath.exp(x) + ", Math.exp " + Math.exp(x));
+        }
+        for (float x : sweep(-1e-30f, -0f, 1009)) { // tiny arguments
+            assertTrue(ulps(FloatMath.exp(x), Math.exp(x)) <= 2);
+        }
+        assertTrue(worst > 0, "the sweep ran");
+    }
+
+    @Test
+    void expSpecialValues() {
+        assertEquals(1f, FloatMath.exp(0f));
+        assertEquals(1f, FloatMath.exp(-0f));
+        assertEquals(0f, FloatMath.exp(Float.NEGATIVE_INFINITY));
+        assertEquals(0f, FloatMath.exp(-1e4f));
+        assertEquals(0f, FloatMath.exp(-87.31f));
+        assertTrue(Float.isNaN(FloatMath.exp(Float.NaN)));
+    }
+
+    @Test
+    void logWithinTwoUlpOnClippedProbabilities() {
+        for (float q : sweep((float) Precision.FLOAT32.clipLow, 1f, 13)) {
+            double u = ulps(FloatMath.log(q), Math.log(q));
+            assertTrue(u <= 2 || Math.abs(FloatMath.log(q) - Math.log(q)) <= 1e-12,
+                    () -> "log(" + q + ") = " + FloatMath.log(q) + ", Math.log " + Math.log(q));
+        }
+        for (float q : sweep(Float.MIN_NORMAL, 1e30f, 997)) {
+            assertTrue(ulps(FloatMath.log(q), Math.log(q)) <= 2, () -> "log(" + q + ")");
+        }
+    }
+
+    @Test
+    void logSpecialValues() {
+        assertEquals(0f, FloatMath.log(1f));
+        assertTrue(Float.isNaN(FloatMath.log(Float.NaN)));
+        assertEquals((float) Math.log(Precision.FLOAT32.clipHigh), FloatMath.log((float) Precision.FLOAT32.clipHigh),
+                Math.ulp(1.2e-7f));
+    }
+
+    @Test
+    void vectorLanesAreTheScalarTwinsBitForBit() {
+        assumeTrue(Kernels.vectorModulePresent(), "jdk.incubator.vector is not enabled (--add-modules)");
+        VectorTwinCheck.run(sweep(-100f, -0f, 4099), sweep(Float.MIN_NORMAL, 1f, 4099));
+    }
+}

@@ -1,0 +1,372 @@
+package dev.xent.internal.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.xent.ndarray.NdArray;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every fast kernel against the {@link ScalarKernel} reference (one test body, every implementation): the SIMD kernel
+ * within float32 rounding per element, the parallel decorator bit-identical for 1, 2, 3 and 8 threads, and
+ * buffer-backed input (heap and direct little-endian, as a memory-mapped file) bit-identical to array-backed input.
+ *
+ * <p>Cases are seeded random data over awkward row counts (0, 1, 3, 7, 8, 13, 31, 100, 1023, 4099) and class counts
+ * (1, 2, 3, 7, 8, 16, 17, 100, 1000, 32000; fewer rows for large ones), class axis last or followed by 3 or 17
+ * positions (channels first), both precisions, every probability mode, sparse and categorical, half of them sprinkled
+ * with edge values (NaN, +-Infinity, 0, 1, the clip bounds, logits +-1e4). The display name carries the seed.
+ *
+ * <p>Tolerance (the fast path's contract): {@code |fast - scalar| <= 2 ulp(float)(scalar) + 1e-7}; NaN where the
+ * reference is NaN and equal infinities.
+ */
+class KernelAgreementTest {
+
+    static final int[] ROWS = {0, 1, 3, 7, 8, 13, 31, 100, 1023, 4099};
+    static final int[] CLASSES = {1, 2, 3, 7, 8, 16, 17, 100, 1000, 32000};
+    static final int[] INNER = {1, 3, 17};
+    /** Largest prediction size per case, to keep the suite fast (the reference reads element by element). */
+    static final int MAX_ELEMENTS = 140_000;
+
+    static final float LO = (float) Precision.FLOAT32.clipLow;
+    static final float HI = (float) Precision.FLOAT32.clipHigh;
+
+    /** One generated input. */
+    static final class Case {
+        final long seed;
+        final boolean sparse;
+        final ProbabilityMode mode;
+        final Precision precision;
+        final int outer;
+        final int classes;
+        final int inner;
+        final boolean edges;
+        final boolean smoothing;
+
+        Case(long seed, boolean sparse, ProbabilityMode mode, Precision precision, int outer, int classes, int inner,
+             boolean edges, boolean smoothing) {
+            this.seed = seed;
+            this.sparse = sparse;
+            this.mode = mode;
+            this.precision = precision;
+            this.outer = outer;
+            this.classes = classes;
+            this.inner = inner;
+            this.edges = edges;
+            this.smoothing = smoothing;
+        }
+
+        RowLayout layout() {
+            return new RowLayout(outer, classes, inner);
+        }
+
+        int rows() {
+            return outer * inner;
+        }
+
+        @Override
+        public String toString() {
+            return (sparse ? "sparse " : "categorical ") + mode + " " + precision + " shape (" + outer + ", "
+                    + classes + ", " + inner + ")" + (edges ? " edges" : "") + (smoothing ? " smoothing" : "")
+                    + " seed=" + seed;
+        }
+    }
+
+    static Stream<Case> cases() {
+        List<Case> out = new ArrayList<>();
+        SplittableRandom pick = new SplittableRandom(20260822);
+        for (int classes : CLASSES) {
+            for (int inner : INNER) {
+                for (int rows : ROWS) {
+                    int outer = inner == 1 ? rows : Math.max(rows == 0 ? 0 : 1, rows / inner);
+                    if ((long) outer * classes * inner > MAX_ELEMENTS) {
+                        continue;
+                    }
+                    // Every mode for both kinds at each shape would be ~2000 cases: rotate through them instead.
+                    for (int variant = 0; variant < 2; variant++) {
+                        boolean sparse = pick.nextBoolean();
+                        ProbabilityMode mode = sparse ? ProbabilityMode.values()[pick.nextInt(3)]
+                                : pick.nextBoolean() ? ProbabilityMode.LOGITS : ProbabilityMode.NORMALIZE_THEN_CLIP;
+                        Precision precision = pick.nextInt(4) == 0 ? Precision.FLOAT64 : Precision.FLOAT32;
+                        out.add(new Case(pick.nextLong(), sparse, mode, precision, outer, classes, inner,
+                                variant == 1, !sparse && pick.nextBoolean()));
+                    }
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    /** The data of a case: predictions, sparse labels and categorical targets. */
+    static final class Data {
+        final float[] pred;
+        final float[] target;
+        final int[] labels;
+
+        Data(Case c) {
+            SplittableRandom rnd = new SplittableRandom(c.seed);
+            int n = c.outer * c.classes * c.inner;
+            pred = new float[n];
+            target = new float[n];
+            labels = new int[c.rows()];
+            boolean logits = c.mode == ProbabilityMode.LOGITS;
+            double scale = logits ? new double[] {1, 5, 30, 1e4}[rnd.nextInt(4)] : 1;
+            for (int i = 0; i < n; i++) {
+                pred[i] = logits ? (float) (rnd.nextGaussian() * scale) : (float) rnd.nextDouble();
+            }
+            RowLayout layout = c.layout();
+            for (int r = 0; r < labels.length; r++) {
+                int label = rnd.nextInt(c.classes);
+                labels[r] = rnd.nextInt(20) == 0 ? CrossEntropyKernel.IGNORED : label;
+                int base = layout.base(r);
+                int kind = rnd.nextInt(4);
+                for (int k = 0; k < c.classes; k++) {
+                    // one-hot, soft, or the label class only
+                    target[base + k * c.inner] = kind == 0 ? (float) rnd.nextDouble() / c.classes
+                            : k == label ? 1f : 0f;
+                }
+                if (!logits && c.edges && rnd.nextInt(8) == 0) {
+                    // A "perfect" prediction: exactly 1 at the label, 0 elsewhere.
+                    for (int k = 0; k < c.classes; k++) {
+                        pred[base + k * c.inner] = k == label ? 1f : 0f;
+                    }
+                }
+                if (!logits && !c.edges && rnd.nextBoolean()) {
+                    // A normalised row.
+                    double sum = 0;
+                    for (int k = 0; k < c.classes; k++) {
+                        sum += pred[base + k * c.inner];
+                    }
+                    for (int k = 0; k < c.classes; k++) {
+                        pred[base + k * c.inner] = (float) (pred[base + k * c.inner] / sum);
+                    }
+                }
+                if (logits && c.edges && rnd.nextInt(16) == 0) {
+                    for (int k = 0; k < c.classes; k++) {
+                        pred[base + k * c.inner] = Float.NEGATIVE_INFINITY;
+                    }
+                }
+            }
+            if (c.edges) {
+                float[] special = logits
+                        ? new float[] {Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 1e4f, -1e4f, 0f,
+                            -0f, 88f, -88f, 1e30f, -1e30f}
+                        : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, 1f, LO, HI,
+                            Math.nextUp(LO), Math.nextDown(LO), Math.nextUp(HI), Float.MIN_VALUE, 1e-30f, 2f};
+                int hits = Math.max(1, n / 50);
+                for (int h = 0; h < hits && n > 0; h++) {
+                    pred[rnd.nextInt(n)] = special[rnd.nextInt(special.length)];
+                }
+            }
+        }
+    }
+
+    static double[] run(CrossEntropyKernel k, Case c, NdArray pred, NdArray target, int[] labels) {
+        int rows = c.rows();
+        // Write into the middle of a larger array with a sentinel around it: offsets must be honoured.
+        double[] out = new double[rows + 4];
+        java.util.Arrays.fill(out, -12345.0);
+        double keep = c.smoothing ? c.precision.round(1 - 0.1) : 1;
+        double add = c.smoothing ? c.precision.round(c.precision.round(0.1) / c.classes) : 0;
+        if (c.sparse) {
+            k.sparse(pred, c.layout(), labels, c.mode, c.precision, out, 2, 0, rows);
+        } else {
+            k.categorical(pred, target, c.layout(), keep, add, c.mode, c.precision, out, 2, 0, rows);
+        }
+        assertEquals(-12345.0, out[0]);
+        assertEquals(-12345.0, out[1]);
+        assertEquals(-12345.0, out[rows + 2]);
+        assertEquals(-12345.0, out[rows + 3]);
+        return java.util.Arrays.copyOfRange(out, 2, rows + 2);
+    }
+
+    static double[] run(CrossEntropyKernel k, Case c, Data d) {
+        int[] shape = {c.outer, c.classes, c.inner};
+        return run(k, c, NdArray.of(d.pred, 0, shape), NdArray.of(d.target, 0, shape), d.labels);
+    }
+
+    static void assertClose(double[] want, double[] got, Case c, String what) {
+        assertEquals(want.length, got.length);
+        for (int i = 0; i < want.length; i++) {
+            double w = want[i];
+            double g = got[i];
+            if (Double.isNaN(w) || Double.isInfinite(w)) {
+                if (Double.compare(w, g) != 0) {
+                    fail(what + " row " + i + ": " + g + ", reference " + w + " (" + c + ")");
+                }
+                continue;
+            }
+            double tol = 2 * Math.ulp((float) w) + 1e-7;
+            if (!(Math.abs(g - w) <= tol)) {
+                fail(what + " row " + i + ": " + g + ", reference " + w + ", |diff| " + Math.abs(g - w) + " > "
+                        + tol + " (" + c + ")");
+            }
+        }
+    }
+
+    static CrossEntropyKernel vector() {
+        String[] why = new String[1];
+        CrossEntropyKernel k = Kernels.vectorKernel(why);
+        assumeTrue(k != null, () -> "SIMD kernel unavailable: " + why[0]);
+        return k;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void vectorAgreesWithScalar(Case c) {
+        CrossEntropyKernel vector = vector();
+        Data d = new Data(c);
+        double[] want = run(ScalarKernel.INSTANCE, c, d);
+        double[] got = run(vector, c, d);
+        if (c.precision == Precision.FLOAT64) {
+            assertArrayEquals(want, got, "float64 runs the reference: " + c);
+        } else {
+            assertClose(want, got, c, "vector");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void parallelIsBitIdenticalForAnyThreadCount(Case c) {
+        Data d = new Data(c);
+        CrossEntropyKernel base = Kernels.vectorModulePresent() ? vectorOrScalar() : ScalarKernel.INSTANCE;
+        double[] single = run(base, c, d);
+        for (int threads : new int[] {1, 2, 3, 8}) {
+            double[] got = run(new ParallelKernel(base, threads, 1), c, d);
+            assertArrayEquals(single, got, base.name() + " on " + threads + " threads: " + c);
+        }
+        double[] scalar = run(ScalarKernel.INSTANCE, c, d);
+        assertArrayEquals(scalar, run(new ParallelKernel(ScalarKernel.INSTANCE, 3, 1), c, d), "scalar x 3: " + c);
+    }
+
+    private static CrossEntropyKernel vectorOrScalar() {
+        CrossEntropyKernel k = Kernels.vectorKernel(new String[1]);
+        return k == null ? ScalarKernel.INSTANCE : k;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void buffersGiveTheArrayResult(Case c) {
+        Data d = new Data(c);
+        int[] shape = {c.outer, c.classes, c.inner};
+        CrossEntropyKernel k = vectorOrScalar();
+        double[] fromArrays = run(k, c, NdArray.of(d.pred, 0, shape), NdArray.of(d.target, 0, shape), d.labels);
+        // A heap buffer (no array exposed through NdArray) for predictions, a direct little-endian one for targets.
+        FloatBuffer heap = FloatBuffer.allocate(d.pred.length + 3);
+        heap.position(3);
+        heap.put(d.pred);
+        heap.position(3);
+        FloatBuffer direct = ByteBuffer.allocateDirect(4 * d.target.length).order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer();
+        direct.put(d.target);
+        direct.flip();
+        double[] fromBuffers = run(k, c, NdArray.of(heap, shape), NdArray.of(direct, shape), d.labels);
+        assertArrayEquals(fromArrays, fromBuffers, k.name() + " buffers vs arrays: " + c);
+        // And a view that starts inside a larger array.
+        float[] shifted = new float[d.pred.length + 5];
+        System.arraycopy(d.pred, 0, shifted, 5, d.pred.length);
+        double[] fromOffset = run(k, c, NdArray.of(shifted, 5, shape), NdArray.of(d.target, 0, shape), d.labels);
+        assertArrayEquals(fromArrays, fromOffset, k.name() + " offset view: " + c);
+    }
+
+    static Stream<Case> channelsFirstCases() {
+        return cases().filter(c -> c.inner > 1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("channelsFirstCases")
+    void channelsFirstGivesTheClassLastResult(Case c) {
+        // A row's value depends only on its data: moving the class axis last changes no bit.
+        Data d = new Data(c);
+        int rows = c.rows();
+        float[] pred = new float[d.pred.length];
+        float[] target = new float[d.target.length];
+        RowLayout layout = c.layout();
+        for (int r = 0; r < rows; r++) {
+            for (int k = 0; k < c.classes; k++) {
+                pred[r * c.classes + k] = d.pred[layout.base(r) + k * c.inner];
+                target[r * c.classes + k] = d.target[layout.base(r) + k * c.inner];
+            }
+        }
+        Case last = new Case(c.seed, c.sparse, c.mode, c.precision, rows, c.classes, 1, c.edges, c.smoothing);
+        int[] shape = {rows, c.classes, 1};
+        CrossEntropyKernel k = vectorOrScalar();
+        assertArrayEquals(run(k, c, d), run(k, last, NdArray.of(pred, 0, shape), NdArray.of(target, 0, shape),
+                d.labels), k.name() + ": " + c);
+    }
+
+    @ParameterizedTest(name = "rows [{0}, {1}) seed=7")
+    @MethodSource("subRanges")
+    void subRangesWriteOnlyTheirRows(int from, int to) {
+        Case c = new Case(7, true, ProbabilityMode.LOGITS, Precision.FLOAT32, 5, 40, 17, true, false);
+        Data d = new Data(c);
+        int[] shape = {c.outer, c.classes, c.inner};
+        double[] all = run(vectorOrScalar(), c, d);
+        double[] out = new double[to - from];
+        vectorOrScalar().sparse(NdArray.of(d.pred, 0, shape), c.layout(), d.labels, c.mode, c.precision, out, 0,
+                from, to);
+        assertArrayEquals(java.util.Arrays.copyOfRange(all, from, to), out);
+    }
+
+    static Stream<Arguments> subRanges() {
+        return Stream.of(Arguments.of(0, 0), Arguments.of(0, 85), Arguments.of(3, 4), Arguments.of(5, 40),
+                Arguments.of(16, 51), Arguments.of(33, 85));
+    }
+
+    @ParameterizedTest(name = "{0} classes")
+    @MethodSource("longRows")
+    void longLogitRowsRescaleAcrossBlocks(int classes) {
+        // Increasing logits: the running max grows in every block, so every block rescales the running sum.
+        CrossEntropyKernel vector = vector();
+        float[] pred = new float[2 * classes];
+        SplittableRandom rnd = new SplittableRandom(classes);
+        for (int i = 0; i < classes; i++) {
+            pred[i] = i * 0.01f + (float) rnd.nextGaussian();
+            pred[classes + i] = i < 2 * VectorKernel.BLOCK ? Float.NEGATIVE_INFINITY : (float) rnd.nextGaussian();
+        }
+        int[] labels = {classes - 1, classes - 1};
+        Case c = new Case(classes, true, ProbabilityMode.LOGITS, Precision.FLOAT32, 2, classes, 1, false, false);
+        NdArray p = NdArray.of(pred, 2, classes);
+        assertClose(run(ScalarKernel.INSTANCE, c, p, p, labels), run(vector, c, p, p, labels), c, "long rows");
+        Case cat = new Case(classes, false, ProbabilityMode.LOGITS, Precision.FLOAT32, 2, classes, 1, false, true);
+        float[] t = new float[2 * classes];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = (float) rnd.nextDouble() / classes;
+        }
+        NdArray tt = NdArray.of(t, 2, classes);
+        assertClose(run(ScalarKernel.INSTANCE, cat, p, tt, labels), run(vector, cat, p, tt, labels), cat,
+                "long categorical rows");
+    }
+
+    static Stream<Integer> longRows() {
+        return Stream.of(VectorKernel.BLOCK - 1, VectorKernel.BLOCK + 1, 3 * VectorKernel.BLOCK + 17, 128256);
+    }
+
+    @ParameterizedTest(name = "xent.kernels={0}")
+    @MethodSource("properties")
+    void providerHonoursTheProperty(String property) {
+        CrossEntropyKernel k = Kernels.choose(property, "1");
+        if (property.equals("scalar") || !Kernels.vectorModulePresent()) {
+            assertEquals("scalar", k.name());
+        } else {
+            assertEquals("vector", k.name());
+        }
+        CrossEntropyKernel p = Kernels.choose(property, "3");
+        assertTrue(p instanceof ParallelKernel && ((ParallelKernel) p).threads() == 3, p.name());
+    }
+
+    static Stream<String> properties() {
+        return Stream.of("auto", "scalar", "vector", "AUTO");
+    }
+}
