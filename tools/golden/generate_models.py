@@ -391,6 +391,149 @@ def gradient_cases():
 
 
 # ------------------------------------------------------------------------------------------------------------
+# Compiled identity models (.keras) and their evaluate() results
+# ------------------------------------------------------------------------------------------------------------
+
+def datasets():
+    rng = np.random.default_rng(606)
+    n, c = 37, 4
+    def probs(rows):
+        x = rng.random(size=(rows, c)) + 0.02
+        return sig(x / x.sum(axis=1, keepdims=True)).astype("float32")
+    labels = rng.integers(0, c, size=(n,))
+    ignore_labels = np.where(rng.random(size=(n,)) < 0.25, -1, labels)
+    soft = sig(rng.dirichlet(np.ones(c), size=n)).astype("float32")
+    return {
+        "sparse": {"y_true": labels.astype("int64"), "y_pred": probs(n),
+                   "sample_weight": sig(rng.random(size=(n,)) * 2).astype("float32")},
+        "sparse_col_logits": {"y_true": labels.reshape(n, 1).astype("int64"),
+                              "y_pred": sig(rng.normal(size=(n, c)) * 2).astype("float32"), "sample_weight": None},
+        "onehot": {"y_true": np.eye(c, dtype="float32")[labels], "y_pred": probs(n),
+                   "sample_weight": sig(rng.random(size=(n,)) * 2).astype("float32")},
+        "soft_logits": {"y_true": soft, "y_pred": sig(rng.normal(size=(n, c)) * 2).astype("float32"),
+                        "sample_weight": None},
+        "ignore": {"y_true": ignore_labels.astype("int64"), "y_pred": probs(n),
+                   "sample_weight": sig(rng.random(size=(n,)) * 2).astype("float32")},
+        "binary": {"y_true": rng.integers(0, 2, size=(n, 1)).astype("float32"),
+                   "y_pred": rng.random(size=(n, 1)).astype("float32"), "sample_weight": None},
+    }
+
+
+def identity_model(kind="functional", outputs=1):
+    if kind == "sequential":
+        return keras.Sequential([keras.Input(shape=(4,)), keras.layers.Activation("linear")])
+    inp = keras.Input(shape=(4,))
+    outs = [keras.layers.Activation("linear")(inp) for _ in range(outputs)]
+    return keras.Model(inp, outs[0] if outputs == 1 else outs)
+
+
+def model_specs():
+    L, M = keras.losses, keras.metrics
+    return [
+        ("sparse_string_accuracy", "sparse", "functional",
+         dict(loss="sparse_categorical_crossentropy", metrics=["accuracy"])),
+        ("sparse_objects_weighted", "sparse", "functional",
+         dict(loss=L.SparseCategoricalCrossentropy(), loss_weights=0.5,
+              metrics=["acc", M.SparseCategoricalCrossentropy(), M.SparseTopKCategoricalAccuracy(k=2),
+                       "sparse_categorical_crossentropy"],
+              weighted_metrics=["accuracy", M.SparseCategoricalAccuracy(name="wacc"),
+                                M.SparseCategoricalCrossentropy()])),
+        ("sparse_logits_column_labels", "sparse_col_logits", "functional",
+         dict(loss=L.SparseCategoricalCrossentropy(from_logits=True),
+              metrics=[M.SparseCategoricalCrossentropy(from_logits=True), "sparse_top_k_categorical_accuracy",
+                       "accuracy", M.SparseTopKCategoricalAccuracy(k=1, name="top1")])),
+        ("categorical_string_accuracy", "onehot", "functional",
+         dict(loss="categorical_crossentropy", metrics=["accuracy", "categorical_crossentropy",
+                                                        M.TopKCategoricalAccuracy(k=2)],
+              weighted_metrics=["acc", M.CategoricalCrossentropy(name="wce")])),
+        ("categorical_logits_smoothing", "soft_logits", "functional",
+         dict(loss=L.CategoricalCrossentropy(from_logits=True, label_smoothing=0.1),
+              metrics=[M.CategoricalCrossentropy(from_logits=True, label_smoothing=0.1), "categorical_accuracy",
+                       "top_k_categorical_accuracy", M.CategoricalAccuracy()])),
+        ("crossentropy_alias", "onehot", "functional", dict(loss="ce", metrics=[["accuracy"]])),
+        ("sparse_crossentropy_alias", "sparse", "functional", dict(loss="crossentropy", metrics=["acc"])),
+        ("ignore_class", "ignore", "functional",
+         dict(loss=L.SparseCategoricalCrossentropy(ignore_class=-1),
+              metrics=[M.SparseCategoricalCrossentropy(ignore_class=-1), "accuracy"],
+              weighted_metrics=[M.SparseCategoricalCrossentropy(ignore_class=-1, name="w_scce")])),
+        ("functions", "sparse", "functional",
+         dict(loss=L.sparse_categorical_crossentropy,
+              metrics=[M.sparse_categorical_accuracy, "SparseCategoricalAccuracy", M.sparse_top_k_categorical_accuracy])),
+        ("duplicates", "sparse", "functional",
+         dict(loss="sparse_categorical_crossentropy", metrics=["accuracy", "accuracy", "accuracy"],
+              weighted_metrics=["accuracy", "accuracy"])),
+        ("sequential_categorical", "onehot", "sequential",
+         dict(loss="categorical_crossentropy", metrics=["accuracy"], loss_weights=2.0)),
+        ("class_name_strings", "onehot", "functional",
+         dict(loss="CategoricalCrossentropy", metrics=["CategoricalAccuracy", "TopKCategoricalAccuracy"])),
+    ]
+
+
+ERROR_SPECS = [
+    # (file, dataset, model kind, compile kwargs, text the error must contain)
+    ("error_binary_loss", "binary", "functional", dict(loss="binary_crossentropy"), "compile_config.loss"),
+    ("error_binary_accuracy", "binary", "functional",
+     dict(loss="categorical_crossentropy", metrics=["accuracy"]), "BinaryAccuracy"),
+    ("error_mse_metric", "sparse", "functional",
+     dict(loss="sparse_categorical_crossentropy", metrics=["accuracy", "mse"]), "compile_config.metrics[1]"),
+    ("error_two_outputs", "sparse", "two_outputs",
+     dict(loss=["sparse_categorical_crossentropy", "sparse_categorical_crossentropy"]), "2 outputs"),
+    ("error_not_compiled", "sparse", "functional", None, "without compile()"),
+]
+
+
+def save_model(name, kind, compile_kwargs, check):
+    model = identity_model("functional", 2) if kind == "two_outputs" else identity_model(kind)
+    if compile_kwargs is not None:
+        model.compile(**compile_kwargs)
+    path = os.path.join(ROOT, MODEL_DIR, name + ".keras")
+    if check:
+        tmp = io.BytesIO()
+        model.save(path + ".tmp.keras")
+        with zipfile.ZipFile(path + ".tmp.keras") as z, zipfile.ZipFile(path) as old:
+            same = z.read("config.json") == old.read("config.json")
+        os.remove(path + ".tmp.keras")
+        return model, same
+    model.save(path)
+    return model, True
+
+
+def write_models(check):
+    os.makedirs(os.path.join(ROOT, MODEL_DIR, "data"), exist_ok=True)
+    data = datasets()
+    ok = True
+    for name, d in data.items():
+        for key, a in d.items():
+            if a is not None and not check:
+                np.save(os.path.join(ROOT, MODEL_DIR, "data", f"{name}.{key}.npy"), a)
+    models = []
+    for name, dataset, kind, kwargs in model_specs():
+        keras.utils.clear_session()
+        model, same = save_model(name, kind, kwargs, check)
+        ok &= same
+        d = data[dataset]
+        results = {}
+        for batch_size in [32, 7, 64]:
+            for weighted in ([False, True] if d["sample_weight"] is not None else [False]):
+                r = model.evaluate(d["y_pred"], d["y_true"], sample_weight=d["sample_weight"] if weighted else None,
+                                   batch_size=batch_size, verbose=0, return_dict=True)
+                results[f"{batch_size}{'.weighted' if weighted else ''}"] = {k: num(np.float32(v)) for k, v in r.items()}
+        # the order of get_metrics_result() (loss first), which CompiledMetrics.result() follows
+        order = list(model.get_metrics_result().keys())
+        models.append({"file": name + ".keras", "dataset": dataset, "results": results, "order": order})
+    errors = []
+    for name, dataset, kind, kwargs, text in ERROR_SPECS:
+        keras.utils.clear_session()
+        _, same = save_model(name, kind, kwargs, check)
+        ok &= same
+        errors.append({"file": name + ".keras", "dataset": dataset, "message_contains": text})
+    enc = {name: {k: arr_or_none(v) for k, v in d.items()} for name, d in data.items()}
+    ok &= write_json(os.path.join(MODEL_DIR, "evaluate.json"),
+                     {**versions(), "datasets": enc, "models": models, "errors": errors}, check)
+    return ok
+
+
+# ------------------------------------------------------------------------------------------------------------
 
 def write_json(path, data, check):
     text = json.dumps(data, separators=(",", ":"), allow_nan=False) + "\n"
