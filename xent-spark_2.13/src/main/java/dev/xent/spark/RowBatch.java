@@ -1,0 +1,123 @@
+package dev.xent.spark;
+
+import dev.xent.ndarray.InvalidElementException;
+import dev.xent.ndarray.NdArray;
+import java.util.Arrays;
+
+/**
+ * Rows of one layout (precision, row shape, label count, weighted or not) gathered into flat arrays, then handed to
+ * the core in one call: {@code (rows, ...shape)} predictions, {@code (rows, ...)} labels, {@code (rows,)} weights.
+ * One call over many rows gives the same state as one call per row, up to the rounding of a double sum, since the
+ * core averages each row (sample) on its own and sums samples in compensated double.
+ */
+final class RowBatch {
+
+    /** At most this many prediction elements are gathered (4 MB of float32), whatever the row count. */
+    private static final int MAX_ELEMENTS = 1 << 20;
+
+    final XentAggregator<?> agg;
+    final boolean float32;
+    final int[] rowShape;
+    final int[] labelShape;
+    final int rowSize;
+    final int labelSize;
+    final int capacity;
+    private final float[] floats;
+    private final double[] doubles;
+    private final double[] labels;
+    private final double[] weights;
+    private int n;
+    /** The partition-local index of the first gathered row. */
+    private long firstRow;
+
+    RowBatch(XentAggregator<?> agg, boolean float32, int[] rowShape, int[] labelShape) {
+        this.agg = agg;
+        this.float32 = float32;
+        this.rowShape = rowShape;
+        this.labelShape = labelShape;
+        this.rowSize = size(rowShape);
+        this.labelSize = size(labelShape);
+        this.capacity = Math.max(1, Math.min(agg.options.batchRows(), MAX_ELEMENTS / Math.max(1, rowSize)));
+        this.floats = float32 ? new float[capacity * rowSize] : null;
+        this.doubles = float32 ? null : new double[capacity * rowSize];
+        this.labels = new double[capacity * labelSize];
+        this.weights = agg.weighted ? new double[capacity] : null;
+    }
+
+    static int size(int[] shape) {
+        long s = 1;
+        for (int d : shape) {
+            s *= d;
+        }
+        return (int) s;
+    }
+
+    boolean fits(boolean f32, int[] shape, int[] lshape) {
+        return f32 == float32 && Arrays.equals(shape, rowShape) && Arrays.equals(lshape, labelShape);
+    }
+
+    boolean isEmpty() {
+        return n == 0;
+    }
+
+    /** Adds one row; the caller has checked its sizes. Returns whether the batch is now full. */
+    boolean add(long rowIndex, float[] fp, double[] dp, Double label, double[] labelArray, Double weight) {
+        if (n == 0) {
+            firstRow = rowIndex;
+        }
+        if (float32) {
+            System.arraycopy(fp, 0, floats, n * rowSize, rowSize);
+        } else {
+            System.arraycopy(dp, 0, doubles, n * rowSize, rowSize);
+        }
+        if (labelArray != null) {
+            System.arraycopy(labelArray, 0, labels, n * labelSize, labelSize);
+        } else {
+            labels[n] = label;
+        }
+        if (weights != null) {
+            weights[n] = weight;
+        }
+        n++;
+        return n == capacity;
+    }
+
+    /** Hands the gathered rows to the core, updating {@code buffer}'s state, and empties the batch. */
+    void flushInto(XentBuffer buffer) {
+        if (n == 0) {
+            return;
+        }
+        int[] predShape = prepend(n, rowShape);
+        NdArray yPred = float32 ? NdArray.of(floats, 0, predShape) : NdArray.of(doubles, 0, predShape);
+        NdArray yTrue = NdArray.of(labels, 0, prepend(n, labelShape));
+        NdArray sw = weights == null ? null : NdArray.of(weights, 0, weightShape(n, labelShape.length, agg.isLoss));
+        int count = n;
+        n = 0;
+        try {
+            agg.update(buffer, yTrue, yPred, sw);
+        } catch (InvalidElementException e) {
+            throw agg.rowError(e.withRowOffset(firstRow).getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw agg.rowError("rows [" + firstRow + ", " + (firstRow + count) + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Per-row weights as {@code (rows,)} for a metric (Keras averages each row's values, then weighs it) and as
+     * {@code (rows, 1, ...)} for a loss over maps, so that a row's weight broadcasts over its elements (Keras aligns
+     * ranks only one axis apart: its users pass such weights themselves).
+     */
+    static int[] weightShape(int rows, int valueRank, boolean loss) {
+        int[] s = new int[loss ? valueRank + 1 : 1];
+        java.util.Arrays.fill(s, 1);
+        s[0] = rows;
+        return s;
+    }
+
+    static int[] prepend(int first, int[] rest) {
+        int[] s = new int[rest.length + 1];
+        s[0] = first;
+        System.arraycopy(rest, 0, s, 1, rest.length);
+        return s;
+    }
+}

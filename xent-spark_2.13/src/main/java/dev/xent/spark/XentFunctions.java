@@ -1,0 +1,214 @@
+package dev.xent.spark;
+
+import dev.xent.spark.internal.Binding;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
+import org.apache.spark.sql.catalyst.expressions.Cast;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.catalyst.expressions.ScalaUDF;
+import org.apache.spark.sql.execution.aggregate.ScalaAggregator$;
+import org.apache.spark.sql.expressions.UserDefinedAggregator;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import scala.Option;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * SQL functions for the cross-entropies, with options fixed at registration, and the same computation over a
+ * {@link Dataset}'s columns. {@link #register(SparkSession, XentOptions)} adds, for {@code NAME} in
+ * {@code sparse_categorical_crossentropy} and {@code categorical_crossentropy}:
+ * <ul>
+ *   <li>{@code xent_NAME(label, prediction[, weight[, shape]])}: the metric (a double);</li>
+ *   <li>{@code xent_NAME_loss(...)}: the loss with the registered reduction (a double);</li>
+ *   <li>{@code xent_NAME_summary(...)}, {@code xent_NAME_loss_summary(...)}: a struct
+ *       {@code <count, result, rows, skipped, total>} (see {@link XentSummary});</li>
+ *   <li>{@code xent_NAME_values(...)}: per row, the loss with {@code reduction = none}: a double, or for rows with
+ *       a {@code shape} an {@code array<double>} of the row's values without the class axis.</li>
+ * </ul>
+ * A prediction is an {@code array<float>} (computed in float32), an {@code array<double>} or an ML {@code Vector}
+ * (float64), the row's class probabilities or logits; with {@code shape} (such as {@code array(4, 4, 3)}) it is a
+ * flattened row-major map, and a sparse label is then the flattened map of class indices. Sparse labels are int,
+ * bigint or double holding whole numbers; categorical labels are numeric arrays. A {@code NULL} weight or shape
+ * argument means none.
+ *
+ * <pre>{@code
+ * XentFunctions.register(spark, XentOptions.defaults());
+ * spark.sql("SELECT xent_sparse_categorical_crossentropy(label, prediction) FROM VALUES "
+ *     + "(1, array(0.05F, 0.95F, 0F)), (2, array(0.1F, 0.8F, 0.1F)) AS t(label, prediction)");   // 1.1769392
+ * }</pre>
+ *
+ * <p>The SQL functions choose their input decoding from the argument types when a query is analysed, which needs
+ * Spark's function registry of a classic (not Connect) session; the {@link Dataset} methods use only the public
+ * API. Thread-safe: registration replaces the session's functions of the same names.
+ */
+public final class XentFunctions {
+
+    /** The default prefix of the SQL function names. */
+    public static final String PREFIX = "xent_";
+
+    private XentFunctions() {}
+
+    /** Registers the functions with the prefix {@value #PREFIX}; see the class description. */
+    public static void register(SparkSession spark, XentOptions options) {
+        register(spark, options, PREFIX);
+    }
+
+    /**
+     * Registers the functions as {@code prefix + NAME...}, so that several option sets can live in one session
+     * (for example {@code xent_logits_} with {@code fromLogits}). Options that do not apply to one cross-entropy
+     * make that cross-entropy's functions fail when called, naming the option.
+     *
+     * @throws IllegalArgumentException when the session is not a classic session
+     */
+    public static void register(SparkSession spark, XentOptions options, String prefix) {
+        if (!(spark instanceof org.apache.spark.sql.classic.SparkSession)) {
+            throw new IllegalArgumentException("spark (" + spark.getClass().getName() + ") must be a classic "
+                    + "SparkSession: SQL registration needs its function registry; use XentFunctions.aggregate");
+        }
+        FunctionRegistry registry = ((org.apache.spark.sql.classic.SparkSession) spark).sessionState()
+                .functionRegistry();
+        for (Crossentropy kind : Crossentropy.values()) {
+            String base = prefix + kind.kerasName();
+            registerAggregate(registry, base, kind, false, false, options);
+            registerAggregate(registry, base + "_summary", kind, false, true, options);
+            registerAggregate(registry, base + "_loss", kind, true, false, options);
+            registerAggregate(registry, base + "_loss_summary", kind, true, true, options);
+            registerValues(registry, base + "_values", kind, options);
+        }
+    }
+
+    /** The names {@link #register(SparkSession, XentOptions, String)} registers. */
+    public static List<String> functionNames(String prefix) {
+        List<String> names = new ArrayList<>();
+        for (Crossentropy kind : Crossentropy.values()) {
+            String base = prefix + kind.kerasName();
+            names.add(base);
+            names.add(base + "_summary");
+            names.add(base + "_loss");
+            names.add(base + "_loss_summary");
+            names.add(base + "_values");
+        }
+        return names;
+    }
+
+    private static void registerAggregate(FunctionRegistry registry, String name, Crossentropy kind, boolean isLoss,
+                                          boolean summary, XentOptions options) {
+        registry.createOrReplaceTempFunction(name, children -> {
+            List<Expression> args = CollectionConverters.asJava(children);
+            Binding b = Binding.of(kind, name, typesOf(args));
+            XentAggregator<?> agg = summary ? XentAggregator.summary(kind, isLoss, options, b.weighted)
+                    : isLoss ? XentAggregator.loss(kind, options, b.weighted)
+                    : XentAggregator.metric(kind, options, b.weighted);
+            UserDefinedAggregator<?, ?, ?> uda = (UserDefinedAggregator<?, ?, ?>)
+                    functions.udaf(agg, XentInput.encoder()).withName(name);
+            return ScalaAggregator$.MODULE$.apply(uda, bind(b, args));
+        }, "scala_udf");
+    }
+
+    private static void registerValues(FunctionRegistry registry, String name, Crossentropy kind,
+                                       XentOptions options) {
+        registry.createOrReplaceTempFunction(name, children -> {
+            List<Expression> args = new ArrayList<>(CollectionConverters.asJava(children));
+            Binding b = Binding.of(kind, name, typesOf(args));
+            while (args.size() < 4) {
+                args.add(Literal.create(null, DataTypes.NullType));
+            }
+            RowValues f = new RowValues(kind, options, name, b.float32, b.weighted, b.shaped);
+            DataType type = b.shaped ? DataTypes.createArrayType(DataTypes.DoubleType, false) : DataTypes.DoubleType;
+            return new ScalaUDF(f, type, CollectionConverters.asScala(args).toList(),
+                    CollectionConverters.asScala(List.<Option<
+                            org.apache.spark.sql.catalyst.encoders.ExpressionEncoder<?>>>of()).toList(),
+                    Option.empty(), Option.apply(name), true, true);
+        }, "scala_udf");
+    }
+
+    private static DataType[] typesOf(List<Expression> args) {
+        DataType[] types = new DataType[args.size()];
+        for (int i = 0; i < types.length; i++) {
+            types[i] = args.get(i).dataType();
+        }
+        return types;
+    }
+
+    private static scala.collection.immutable.Seq<Expression> bind(Binding b, List<Expression> args) {
+        List<Expression> out = new ArrayList<>();
+        for (int i = 0; i < b.argumentOf.length; i++) {
+            if (b.argumentOf[i] < 0) {
+                out.add(Literal.create(null, Binding.fieldType(i)));
+            } else {
+                Expression arg = args.get(b.argumentOf[i]);
+                out.add(b.castTo[i] == null ? arg : new Cast(arg, b.castTo[i], Option.empty()));
+            }
+        }
+        return CollectionConverters.asScala(out).toList();
+    }
+
+    /**
+     * The metric or reduced loss over a {@link Dataset}'s columns, with its state and row counts, using only Spark's
+     * public API (no registration).
+     *
+     * @param weightCol a numeric column, or null for none
+     * @param shapeCol an integer-array column, or null for rows of shape {@code (classes,)}
+     * @throws IllegalArgumentException for a missing column, an unusable type, or an option that does not apply
+     */
+    public static XentSummary aggregate(Dataset<?> data, Crossentropy kind, boolean isLoss, XentOptions options,
+                                        String labelCol, String predictionCol, String weightCol, String shapeCol) {
+        Column c = column(data, kind, isLoss, options, labelCol, predictionCol, weightCol, shapeCol);
+        Row r = data.select(c).first().getStruct(0);
+        XentSummary s = new XentSummary();
+        s.setCount(r.getDouble(r.fieldIndex("count")));
+        s.setResult(r.getDouble(r.fieldIndex("result")));
+        s.setRows(r.getLong(r.fieldIndex("rows")));
+        s.setSkipped(r.getLong(r.fieldIndex("skipped")));
+        s.setTotal(r.getDouble(r.fieldIndex("total")));
+        return s;
+    }
+
+    /** The aggregate column behind {@link #aggregate}: a struct as {@link XentSummary}. */
+    public static Column column(Dataset<?> data, Crossentropy kind, boolean isLoss, XentOptions options,
+                                String labelCol, String predictionCol, String weightCol, String shapeCol) {
+        List<String> names = new ArrayList<>(List.of(labelCol, predictionCol));
+        if (weightCol != null || shapeCol != null) {
+            names.add(weightCol);
+        }
+        if (shapeCol != null) {
+            names.add(shapeCol);
+        }
+        DataType[] types = new DataType[names.size()];
+        for (int i = 0; i < types.length; i++) {
+            String n = names.get(i);
+            types[i] = n == null ? DataTypes.NullType : fieldOf(data, n).dataType();
+        }
+        String function = (isLoss ? kind.kerasName() + " loss" : kind.kerasName());
+        Binding b = Binding.of(kind, function, types);
+        XentAggregator<XentSummary> agg = XentAggregator.summary(kind, isLoss, options, b.weighted);
+        Column[] cols = new Column[b.argumentOf.length];
+        for (int i = 0; i < cols.length; i++) {
+            if (b.argumentOf[i] < 0) {
+                cols[i] = functions.lit(null).cast(Binding.fieldType(i));
+            } else {
+                Column arg = data.col(names.get(b.argumentOf[i]));
+                cols[i] = b.castTo[i] == null ? arg : arg.cast(b.castTo[i]);
+            }
+        }
+        return functions.udaf(agg, XentInput.encoder()).apply(cols);
+    }
+
+    private static StructField fieldOf(Dataset<?> data, String name) {
+        for (StructField f : data.schema().fields()) {
+            if (f.name().equals(name)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("column (" + name + ") must be one of the data's columns "
+                + java.util.Arrays.toString(data.columns()));
+    }
+}

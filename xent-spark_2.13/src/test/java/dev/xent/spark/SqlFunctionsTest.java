@@ -1,0 +1,256 @@
+package dev.xent.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xent.losses.Losses;
+import dev.xent.metrics.MeanMetricWrapper;
+import dev.xent.ndarray.NdArray;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The SQL functions: Keras's documented numbers, every input type, options, nulls, empty input, segmentation. */
+class SqlFunctionsTest {
+
+    private static final String KERAS_ROWS = " FROM VALUES (1, array(0.05F, 0.95F, 0F), 0.3D, array(0F, 1F, 0F)),"
+            + " (2, array(0.1F, 0.8F, 0.1F), 0.7D, array(0F, 0F, 1F)) AS t(label, prediction, w, onehot)";
+
+    private static SparkSession spark;
+
+    @BeforeAll
+    static void register() {
+        spark = SparkTestSession.get();
+        XentFunctions.register(spark, XentOptions.defaults());
+        XentFunctions.register(spark, XentOptions.builder().skipNulls(true).build(), "xent_skip_");
+        XentFunctions.register(spark, XentOptions.builder().fromLogits(true).build(), "xent_logits_");
+        XentFunctions.register(spark, XentOptions.builder().labelSmoothing(0.1).build(), "xent_smooth_");
+        XentFunctions.register(spark, XentOptions.builder().ignoreClass(0).build(), "xent_ignore0_");
+        TestData d = new TestData(11, 300, 5);
+        d.frame(spark).createOrReplaceTempView("random_rows");
+        data = d;
+    }
+
+    private static TestData data;
+
+    private static Row one(String sql) {
+        return spark.sql(sql).first();
+    }
+
+    @Test
+    void kerasDocumentedMetricExamples() {
+        Row r = one("SELECT xent_sparse_categorical_crossentropy(label, prediction),"
+                + " xent_sparse_categorical_crossentropy(label, prediction, w),"
+                + " xent_categorical_crossentropy(onehot, prediction),"
+                + " xent_categorical_crossentropy(onehot, prediction, w)" + KERAS_ROWS);
+        assertEquals(1.1769392, r.getDouble(0), 1e-7);
+        assertEquals(1.6271976, r.getDouble(1), 1e-7);
+        assertEquals(1.1769392, r.getDouble(2), 1e-7);
+        assertEquals(1.6271976, r.getDouble(3), 1e-7);
+    }
+
+    @Test
+    void kerasDocumentedLossExamples() {
+        Row r = one("SELECT xent_sparse_categorical_crossentropy_loss(label, prediction),"
+                + " xent_sparse_categorical_crossentropy_loss(label, prediction, w),"
+                + " xent_categorical_crossentropy_loss(onehot, prediction, w)" + KERAS_ROWS);
+        assertEquals(1.1769392, r.getDouble(0), 1e-7);
+        assertEquals(0.8135988, r.getDouble(1), 1e-7);
+        assertEquals(0.8135988, r.getDouble(2), 1e-7);
+    }
+
+    @Test
+    void summaryHasTheStateAndRowCounts() {
+        Row s = one("SELECT xent_sparse_categorical_crossentropy_summary(label, prediction) AS s" + KERAS_ROWS)
+                .getStruct(0);
+        assertEquals(1.1769392, s.getDouble(s.fieldIndex("result")), 1e-7);
+        assertEquals(2.3538785, s.getDouble(s.fieldIndex("total")), 1e-7);
+        assertEquals(2.0, s.getDouble(s.fieldIndex("count")));
+        assertEquals(2L, s.getLong(s.fieldIndex("rows")));
+        assertEquals(0L, s.getLong(s.fieldIndex("skipped")));
+    }
+
+    @Test
+    void perRowValuesAreTheUnreducedLoss() {
+        List<Row> rows = spark.sql("SELECT xent_sparse_categorical_crossentropy_values(label, prediction),"
+                + " xent_sparse_categorical_crossentropy_values(label, prediction, w)" + KERAS_ROWS).collectAsList();
+        NdArray expected = Losses.sparseCategoricalCrossentropy(NdArray.of(new int[] {1, 2}),
+                NdArray.of(new float[] {0.05f, 0.95f, 0f, 0.1f, 0.8f, 0.1f}, 2, 3));
+        assertEquals(expected.getDouble(0), rows.get(0).getDouble(0));
+        assertEquals(expected.getDouble(1), rows.get(1).getDouble(0));
+        assertEquals((double) (float) (expected.getDouble(0) * 0.3f), rows.get(0).getDouble(1), 1e-7);
+    }
+
+    @Test
+    void everyLabelAndPredictionTypeMatchesTheCore() {
+        MeanMetricWrapper m32 = XentOptions.defaults().metric(Crossentropy.SPARSE_CATEGORICAL);
+        m32.updateState(NdArray.of(data.labels), NdArray.of(data.probabilities, data.rows, data.classes));
+        MeanMetricWrapper m64 = XentOptions.defaults().metric(Crossentropy.SPARSE_CATEGORICAL);
+        m64.updateState(NdArray.of(data.labels), NdArray.of(data.probabilities64, data.rows, data.classes));
+        Row r = one("SELECT xent_sparse_categorical_crossentropy(label, pf), xent_sparse_categorical_crossentropy(label_l, pf),"
+                + " xent_sparse_categorical_crossentropy(label_d, pf), xent_sparse_categorical_crossentropy(label, pd),"
+                + " xent_sparse_categorical_crossentropy(label, pv), xent_categorical_crossentropy(onehot, pf),"
+                + " xent_categorical_crossentropy(onehot, pv) FROM random_rows");
+        for (int i : new int[] {0, 1, 2}) {
+            TestData.assertRelative(m32.result(), r.getDouble(i), 1e-12, "float32 column " + i);
+        }
+        for (int i : new int[] {3, 4}) {
+            TestData.assertRelative(m64.result(), r.getDouble(i), 1e-12, "float64 column " + i);
+        }
+        MeanMetricWrapper c32 = XentOptions.defaults().metric(Crossentropy.CATEGORICAL);
+        c32.updateState(NdArray.of(data.onehot, data.rows, data.classes),
+                NdArray.of(data.probabilities, data.rows, data.classes));
+        TestData.assertRelative(c32.result(), r.getDouble(5), 1e-12, "categorical float32");
+        MeanMetricWrapper c64 = XentOptions.defaults().metric(Crossentropy.CATEGORICAL);
+        c64.updateState(NdArray.of(data.onehot, data.rows, data.classes),
+                NdArray.of(data.probabilities64, data.rows, data.classes));
+        TestData.assertRelative(c64.result(), r.getDouble(6), 1e-12, "categorical vector");
+        assertNotEquals(m32.result(), m64.result(), "float32 and float64 predictions must be computed differently");
+    }
+
+    @Test
+    void optionsFixedAtRegistrationMatchTheCore() {
+        Row r = one("SELECT xent_logits_sparse_categorical_crossentropy(label, logits),"
+                + " xent_smooth_categorical_crossentropy(onehot, pf),"
+                + " xent_ignore0_sparse_categorical_crossentropy(label, pf),"
+                + " xent_ignore0_sparse_categorical_crossentropy(label, pf, w) FROM random_rows");
+        MeanMetricWrapper logits = XentOptions.builder().fromLogits(true).build()
+                .metric(Crossentropy.SPARSE_CATEGORICAL);
+        logits.updateState(NdArray.of(data.labels), NdArray.of(data.logits, data.rows, data.classes));
+        TestData.assertRelative(logits.result(), r.getDouble(0), 1e-12, "fromLogits");
+        MeanMetricWrapper smooth = XentOptions.builder().labelSmoothing(0.1).build().metric(Crossentropy.CATEGORICAL);
+        smooth.updateState(NdArray.of(data.onehot, data.rows, data.classes),
+                NdArray.of(data.probabilities, data.rows, data.classes));
+        TestData.assertRelative(smooth.result(), r.getDouble(1), 1e-12, "labelSmoothing");
+        XentOptions ignore = XentOptions.builder().ignoreClass(0).build();
+        MeanMetricWrapper ig = ignore.metric(Crossentropy.SPARSE_CATEGORICAL);
+        ig.updateState(NdArray.of(data.labels), NdArray.of(data.probabilities, data.rows, data.classes));
+        TestData.assertRelative(ig.result(), r.getDouble(2), 1e-12, "ignoreClass");
+        MeanMetricWrapper igw = ignore.metric(Crossentropy.SPARSE_CATEGORICAL);
+        igw.updateState(NdArray.of(data.labels), NdArray.of(data.probabilities, data.rows, data.classes),
+                NdArray.of(data.weights));
+        TestData.assertRelative(igw.result(), r.getDouble(3), 1e-12, "ignoreClass weighted");
+    }
+
+    @Test
+    void anOptionThatDoesNotApplyIsRefusedByName() {
+        Exception e = assertThrows(Exception.class,
+                () -> one("SELECT xent_smooth_sparse_categorical_crossentropy(label, pf) FROM random_rows"));
+        assertTrue(String.valueOf(e.getMessage()).contains("labelSmoothing (0.1)"), e.getMessage());
+    }
+
+    @Test
+    void aWrongTypeIsRefusedAtAnalysis() {
+        Exception e = assertThrows(Exception.class,
+                () -> one("SELECT xent_sparse_categorical_crossentropy(label, 'text') FROM random_rows"));
+        assertTrue(e.getMessage().contains("prediction (string) must be array<float>, array<double> or an ML vector"),
+                e.getMessage());
+    }
+
+    @Test
+    void emptyInputGivesZero() {
+        Row r = one("SELECT xent_sparse_categorical_crossentropy(label, pf),"
+                + " xent_categorical_crossentropy_loss(onehot, pf, w),"
+                + " xent_sparse_categorical_crossentropy_summary(label, pf) FROM random_rows WHERE id < 0");
+        assertEquals(0.0, r.getDouble(0));
+        assertEquals(0.0, r.getDouble(1));
+        Row s = r.getStruct(2);
+        assertEquals(0.0, s.getDouble(s.fieldIndex("count")));
+        assertEquals(0L, s.getLong(s.fieldIndex("rows")));
+    }
+
+    @Test
+    void aNullRowFailsNamingTheRow() {
+        Exception e = assertThrows(Exception.class, () -> one("SELECT xent_sparse_categorical_crossentropy(label, p)"
+                + " FROM VALUES (1, array(0.2F, 0.8F)), (CAST(NULL AS INT), array(0.5F, 0.5F)) AS t(label, p)"));
+        String message = rootMessage(e);
+        assertTrue(message.matches("sparse_categorical_crossentropy in partition \\d+: row \\d+ has a null label "
+                + "\\(label=null, prediction=\\[0.5, 0.5\\]\\); filter nulls out or set skipNulls"), message);
+    }
+
+    @Test
+    void nullRowsAreSkippedAndCountedWhenAsked() {
+        String rows = " FROM VALUES (1, array(0.2F, 0.8F), 1D), (CAST(NULL AS INT), array(0.5F, 0.5F), 1D),"
+                + " (0, CAST(NULL AS ARRAY<FLOAT>), 1D), (0, array(0.9F, 0.1F), NULL) AS t(label, p, w)";
+        Row s = one("SELECT xent_skip_sparse_categorical_crossentropy_summary(label, p, w)" + rows).getStruct(0);
+        assertEquals(4L, s.getLong(s.fieldIndex("rows")));
+        assertEquals(3L, s.getLong(s.fieldIndex("skipped")));
+        assertEquals(-Math.log(0.8f), s.getDouble(s.fieldIndex("result")), 1e-7);
+        List<Row> values = spark.sql("SELECT xent_skip_sparse_categorical_crossentropy_values(label, p)" + rows)
+                .collectAsList();
+        assertNull(values.get(1).get(0));
+        assertNull(values.get(2).get(0));
+    }
+
+    @Test
+    void segmentationRowsWithAShapeMatchTheCoreOnTheWholeTensor() {
+        // 6 rows of 2x2 maps with 3 classes, labels flattened per row.
+        java.util.Random r = new java.util.Random(5);
+        int n = 6;
+        int[] labels = new int[n * 4];
+        float[] probs = new float[n * 12];
+        StringBuilder sql = new StringBuilder(" FROM VALUES ");
+        for (int i = 0; i < n; i++) {
+            StringBuilder l = new StringBuilder("array(");
+            StringBuilder p = new StringBuilder("array(");
+            for (int k = 0; k < 4; k++) {
+                labels[i * 4 + k] = r.nextInt(3);
+                l.append(k == 0 ? "" : ", ").append(labels[i * 4 + k]);
+                for (int c = 0; c < 3; c++) {
+                    probs[i * 12 + k * 3 + c] = 0.05f + r.nextInt(20) / 20f;
+                    p.append(k + c == 0 ? "" : ", ").append(probs[i * 12 + k * 3 + c]).append("F");
+                }
+            }
+            sql.append(i == 0 ? "" : ", ").append("(").append(l).append("), ").append(p).append("), ")
+                    .append(i + 1).append("D)");
+        }
+        sql.append(" AS t(label, p, w)");
+        Row row = one("SELECT xent_sparse_categorical_crossentropy(label, p, NULL, array(2, 2, 3)),"
+                + " xent_sparse_categorical_crossentropy(label, p, w, array(2, 2, 3)),"
+                + " xent_sparse_categorical_crossentropy_loss(label, p, w, array(2, 2, 3))" + sql);
+        MeanMetricWrapper m = XentOptions.defaults().metric(Crossentropy.SPARSE_CATEGORICAL);
+        m.updateState(NdArray.of(labels, n, 2, 2), NdArray.of(probs, n, 2, 2, 3));
+        TestData.assertRelative(m.result(), row.getDouble(0), 1e-12, "segmentation metric");
+        double[] w = {1, 2, 3, 4, 5, 6};
+        MeanMetricWrapper mw = XentOptions.defaults().metric(Crossentropy.SPARSE_CATEGORICAL);
+        mw.updateState(NdArray.of(labels, n, 2, 2), NdArray.of(probs, n, 2, 2, 3), NdArray.of(w));
+        TestData.assertRelative(mw.result(), row.getDouble(1), 1e-12, "weighted segmentation metric");
+        double loss = XentOptions.defaults().loss(Crossentropy.SPARSE_CATEGORICAL)
+                .value(NdArray.of(labels, n, 2, 2), NdArray.of(probs, n, 2, 2, 3), NdArray.of(w, n, 1, 1));
+        TestData.assertRelative(loss, row.getDouble(2), 1e-12, "weighted segmentation loss");
+        List<Row> values = spark.sql("SELECT xent_sparse_categorical_crossentropy_values(label, p, NULL,"
+                + " array(2, 2, 3))" + sql).collectAsList();
+        assertEquals(4, values.get(0).getList(0).size());
+    }
+
+    @Test
+    void aShapeThatDoesNotMatchThePredictionNamesTheRow() {
+        Exception e = assertThrows(Exception.class, () -> one("SELECT xent_sparse_categorical_crossentropy(l, p, NULL,"
+                + " array(2, 2)) FROM VALUES (array(0), array(0.2F, 0.8F, 0.5F)) AS t(l, p)"));
+        assertTrue(rootMessage(e).contains("row 0 has shape [2, 2] (4 elements) but its prediction has 3 elements"),
+                rootMessage(e));
+    }
+
+    @Test
+    void aLabelOutOfRangeNamesItsRowInThePartition() {
+        Exception e = assertThrows(Exception.class, () -> one("SELECT xent_sparse_categorical_crossentropy(label, p)"
+                + " FROM VALUES (1, array(0.2F, 0.8F)), (7, array(0.5F, 0.5F)) AS t(label, p)"));
+        assertTrue(rootMessage(e).matches(".*in partition \\d+: yTrue label 7 at index \\d+ is out of range \\[0, 2\\)"),
+                rootMessage(e));
+    }
+
+    /** The message of the first {@link IllegalArgumentException} in the cause chain (Spark wraps task errors). */
+    static String rootMessage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException) {
+                return t.getMessage();
+            }
+        }
+        return String.valueOf(e.getMessage());
+    }
+}
