@@ -103,9 +103,10 @@ public final class CategoricalCrossentropy extends Loss {
     }
 
     @Override
-    double[] gradientOf(NdArray yTrue, NdArray yPred, ElementValues values, NdArray sampleWeight) {
+    double[] gradientOf(NdArray yTrue, NdArray yPred, ElementValues values, NdArray sampleWeight,
+                        String reduction) {
         return Gradients.categorical(yTrue, yPred, fromLogits, labelSmoothing.doubleValue(), axis,
-                smoothOverClassAxis, values, sampleWeight, reduction().kerasName());
+                smoothOverClassAxis, values, sampleWeight, reduction);
     }
 
     /** Options, with Keras's defaults. */

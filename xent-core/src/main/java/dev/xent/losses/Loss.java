@@ -116,7 +116,8 @@ public abstract class Loss {
     }
 
     /** The flat gradient of the reduced loss with respect to {@code yPred}, given the checked per-element values. */
-    abstract double[] gradientOf(NdArray yTrue, NdArray yPred, ElementValues values, NdArray sampleWeight);
+    abstract double[] gradientOf(NdArray yTrue, NdArray yPred, ElementValues values, NdArray sampleWeight,
+                                 String reduction);
 
     /** {@link #gradient(NdArray, NdArray, NdArray)} without weights. */
     public final NdArray gradient(NdArray yTrue, NdArray yPred) {
@@ -140,7 +141,45 @@ public abstract class Loss {
      */
     public final NdArray gradient(NdArray yTrue, NdArray yPred, NdArray sampleWeight) {
         ElementValues v = values(yTrue, yPred);
-        return toArray(gradientOf(yTrue, yPred, v, sampleWeight), yPred.shape());
+        return toArray(gradientOf(yTrue, yPred, v, sampleWeight, reduction.kerasName()), yPred.shape());
+    }
+
+    /**
+     * For data split along the batch axis into chunks: this chunk's part of the gradient of the loss over
+     * <em>all</em> the data, where {@code whole} is the sum of every chunk's {@link #partial} (so two passes: the
+     * partials, then the gradients). Concatenating the chunks' results gives
+     * {@link #gradient(NdArray, NdArray, NdArray)} on all the data, up to float rounding: each chunk's gradient of
+     * the weighted sum, divided by the whole divisor (not divided for {@link Reduction#SUM}).
+     *
+     * <pre>{@code
+     * LossState whole = loss.partial(y1, p1, w1).plus(loss.partial(y2, p2, w2));
+     * NdArray g1 = loss.gradient(y1, p1, w1, whole);   // rows of chunk 1
+     * NdArray g2 = loss.gradient(y2, p2, w2, whole);
+     * }</pre>
+     *
+     * @throws IllegalStateException when the reduction is {@link Reduction#NONE} (use the three-argument form per
+     *     chunk: the gradient of a sum is already per chunk)
+     * @throws IllegalArgumentException when {@code whole}'s reduction is not this loss's, or on bad input
+     */
+    public final NdArray gradient(NdArray yTrue, NdArray yPred, NdArray sampleWeight, LossState whole) {
+        if (reduction == Reduction.NONE) {
+            throw new IllegalStateException("gradient(..., whole) needs a reducing reduction; this loss has reduction"
+                    + " none, whose gradient is per chunk already: use gradient(yTrue, yPred, sampleWeight)");
+        }
+        if (whole == null || whole.reduction() != reduction) {
+            throw new IllegalArgumentException("whole (" + whole + ") must be a LossState of this loss's reduction ("
+                    + reduction.kerasName() + ")");
+        }
+        ElementValues v = values(yTrue, yPred);
+        double[] g = gradientOf(yTrue, yPred, v, sampleWeight, Reduction.SUM.kerasName());
+        if (reduction != Reduction.SUM) {
+            double d = whole.divisor();
+            Precision p = precision();
+            for (int i = 0; i < g.length; i++) {
+                g[i] = d == 0 ? 0.0 : p.round(g[i] / d);
+            }
+        }
+        return toArray(g, yPred.shape());
     }
 
     /**
@@ -156,7 +195,7 @@ public abstract class Loss {
         } else {
             loss = toArray(r.values, r.shape);
         }
-        NdArray gradient = toArray(gradientOf(yTrue, yPred, v, sampleWeight), yPred.shape());
+        NdArray gradient = toArray(gradientOf(yTrue, yPred, v, sampleWeight, reduction.kerasName()), yPred.shape());
         return new LossAndGradient(reduction, loss, r.values == null ? r.value : Double.NaN, gradient);
     }
 

@@ -111,9 +111,10 @@ public final class SparseCategoricalCrossentropy extends Loss {
     }
 
     @Override
-    double[] gradientOf(NdArray yTrue, NdArray yPred, ElementValues values, NdArray sampleWeight) {
+    double[] gradientOf(NdArray yTrue, NdArray yPred, ElementValues values, NdArray sampleWeight,
+                        String reduction) {
         return Gradients.sparse(yTrue, yPred, fromLogits, ignoreClass, axis, normalizeBeforeClip, values,
-                sampleWeight, reduction().kerasName());
+                sampleWeight, reduction);
     }
 
     /** Options, with Keras's defaults. */

@@ -233,4 +233,52 @@ class GradientFiniteDifferenceTest {
         assertThrows(IllegalStateException.class, none::value);
         assertEquals(3, none.loss().size());
     }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void chunksWithTheWholeDivisorEqualOneCall(int seed) {
+        Random rnd = new Random(1000 + seed);
+        int rows = 1 + rnd.nextInt(20);
+        int classes = 2 + rnd.nextInt(4);
+        float[] pred = new float[rows * classes];
+        for (int i = 0; i < pred.length; i++) {
+            pred[i] = (float) (rnd.nextBoolean() ? rnd.nextGaussian() : rnd.nextDouble());
+        }
+        long[] labels = new long[rows];
+        float[] w = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            labels[r] = rnd.nextInt(5) == 0 ? -1 : rnd.nextInt(classes);
+            w[r] = (float) rnd.nextDouble();
+        }
+        Reduction reduction = REDUCTIONS[rnd.nextInt(REDUCTIONS.length - 1)]; // not none
+        Loss loss = SparseCategoricalCrossentropy.builder().fromLogits(rnd.nextBoolean()).ignoreClass(-1)
+                .reduction(reduction).build();
+        NdArray yTrue = NdArray.of(labels);
+        NdArray yPred = NdArray.of(pred, rows, classes);
+        NdArray sw = rnd.nextBoolean() ? null : NdArray.of(w);
+        float[] expected = loss.gradient(yTrue, yPred, sw).toFloatArray();
+        int cut = rnd.nextInt(rows + 1);
+        LossState whole = loss.partial(yTrue.slice(0, cut), yPred.slice(0, cut), sw == null ? null : sw.slice(0, cut))
+                .plus(loss.partial(yTrue.slice(cut, rows - cut), yPred.slice(cut, rows - cut),
+                        sw == null ? null : sw.slice(cut, rows - cut)));
+        float[] a = loss.gradient(yTrue.slice(0, cut), yPred.slice(0, cut), sw == null ? null : sw.slice(0, cut), whole)
+                .toFloatArray();
+        float[] b = loss.gradient(yTrue.slice(cut, rows - cut), yPred.slice(cut, rows - cut),
+                sw == null ? null : sw.slice(cut, rows - cut), whole).toFloatArray();
+        for (int i = 0; i < expected.length; i++) {
+            float got = i < a.length ? a[i] : b[i - a.length];
+            assertEquals(expected[i], got, 1e-6 * Math.abs(expected[i]) + 1e-8, "seed " + seed + " " + loss
+                    + " element " + i);
+        }
+    }
+
+    @Test
+    void wholeGradientRefusesNoneAndOtherReductions() {
+        var none = SparseCategoricalCrossentropy.builder().reduction(Reduction.NONE).build();
+        var mean = SparseCategoricalCrossentropy.builder().build();
+        NdArray p = NdArray.of(new float[] {0.3f, 0.7f}, 1, 2);
+        NdArray y = NdArray.of(new int[] {1});
+        assertThrows(IllegalStateException.class, () -> none.gradient(y, p, null, LossState.zero(Reduction.SUM)));
+        assertThrows(IllegalArgumentException.class, () -> mean.gradient(y, p, null, LossState.zero(Reduction.SUM)));
+    }
 }
