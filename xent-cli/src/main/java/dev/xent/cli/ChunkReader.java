@@ -1,0 +1,149 @@
+package dev.xent.cli;
+
+import dev.xent.ndarray.NdArray;
+import java.io.IOException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Reads the inputs chunk by chunk on one background thread, at most two chunks ahead, so that reading the next
+ * chunk overlaps computing the current one and memory stays bounded by a few chunks whatever the file size.
+ * Integer and bool predictions are converted to float32 here.
+ *
+ * <p>Used by one consumer thread; {@link #close()} stops the reader.
+ */
+final class ChunkReader implements AutoCloseable {
+
+    /** Rows {@code [start, start + rows)} of every input (or the whole inputs, when not chunked). */
+    static final class Chunk {
+        final long start;
+        final int rows;
+        final NdArray yTrue;
+        final NdArray yPred;
+        /** Null without a sample weight. */
+        final NdArray weight;
+
+        Chunk(long start, int rows, NdArray yTrue, NdArray yPred, NdArray weight) {
+            this.start = start;
+            this.rows = rows;
+            this.yTrue = yTrue;
+            this.yPred = yPred;
+            this.weight = weight;
+        }
+    }
+
+    private static final Object END = new Object();
+
+    /** A failure of the reader, handed to the consumer. */
+    private static final class Failure {
+        final Throwable cause;
+
+        Failure(Throwable cause) {
+            this.cause = cause;
+        }
+    }
+
+    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(2);
+    private final Thread thread;
+    private volatile boolean closed;
+    private boolean done;
+
+    ChunkReader(Inputs in, Plan plan) {
+        this.thread = new Thread(() -> run(in, plan), "xent-reader");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run(Inputs in, Plan plan) {
+        try {
+            if (!plan.chunked) {
+                NdArray w = in.weight == null ? null : in.weight.readAll(Plan.WHOLE_LIMIT);
+                NdArray p = floats(in.yPred.readAll(Plan.WHOLE_LIMIT));
+                NdArray t = in.yTrue.readAll(Plan.WHOLE_LIMIT);
+                put(new Chunk(0, 0, t, p, w));
+            } else {
+                NdArray constant = plan.weightMode == Plan.WeightMode.CONSTANT
+                        ? in.weight.readAll(Plan.WHOLE_LIMIT) : null;
+                long start = 0;
+                do {
+                    int n = (int) Math.min(plan.batchRows, plan.rows - start);
+                    NdArray t = in.yTrue.readRows(start, n);
+                    NdArray p = floats(in.yPred.readRows(start, n));
+                    NdArray w = plan.weightMode == Plan.WeightMode.SLICE ? in.weight.readRows(start, n) : constant;
+                    put(new Chunk(start, n, t, p, w));
+                    start += n;
+                } while (start < plan.rows && !closed);
+            }
+            put(END);
+        } catch (InterruptedException e) {
+            // closed by the consumer
+        } catch (Throwable t) {
+            try {
+                put(new Failure(t));
+            } catch (InterruptedException e) {
+                // closed by the consumer
+            }
+        }
+    }
+
+    private void put(Object item) throws InterruptedException {
+        if (!closed) {
+            queue.put(item);
+        }
+    }
+
+    /** Integer and bool predictions as float32 (Keras computes with floating-point predictions). */
+    static NdArray floats(NdArray a) {
+        return a.dtype().isFloating() ? a : NdArray.of(a.toFloatArray(), 0, a.shape());
+    }
+
+    /**
+     * The next chunk, or null after the last one.
+     *
+     * @throws IOException as thrown by the reader (unchecked exceptions and errors are rethrown as they are)
+     */
+    Chunk next() throws IOException {
+        if (done) {
+            return null;
+        }
+        Object item;
+        try {
+            item = queue.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the input", e);
+        }
+        if (item == END) {
+            done = true;
+            return null;
+        }
+        if (item instanceof Failure) {
+            done = true;
+            Throwable t = ((Failure) item).cause;
+            if (t instanceof IOException) {
+                throw (IOException) t;
+            }
+            if (t instanceof RuntimeException) {
+                throw (RuntimeException) t;
+            }
+            if (t instanceof Error) {
+                throw (Error) t;
+            }
+            throw new IOException(t);
+        }
+        return (Chunk) item;
+    }
+
+    /** Stops the reader (if it is still reading) and drops the chunks read ahead. */
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        queue.clear();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.xent.cli;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code --config} argument: inline JSON or {@code @FILE}, holding what
+ * {@code keras.saving.serialize_keras_object(obj)} writes ({@code module}, {@code class_name}, {@code config},
+ * {@code registered_name}) or a bare {@code get_config()} dict.
+ */
+final class ConfigInput {
+
+    static final ConfigInput NONE = new ConfigInput("--config", null, null, new LinkedHashMap<>());
+
+    /** Where the config came from, for messages: {@code --config} or the file name. */
+    final String source;
+    /** {@code class_name} of a serialized object, or null for a bare config. */
+    final String className;
+    /** {@code module} of a serialized object, or null. */
+    final String module;
+    /** The {@code get_config()} keys, in order, as JSON values (Integer/Long/Double/Boolean/String/null/Map). */
+    final Map<String, Object> config;
+
+    private ConfigInput(String source, String className, String module, Map<String, Object> config) {
+        this.source = source;
+        this.className = className;
+        this.module = module;
+        this.config = config;
+    }
+
+    /**
+     * Parses {@code arg}.
+     *
+     * @throws DataException if the file cannot be read, the JSON is malformed, or it is not a config object
+     */
+    static ConfigInput parse(String arg) {
+        String source = "--config";
+        String text = arg;
+        if (arg.startsWith("@")) {
+            source = arg.substring(1);
+            try {
+                text = Files.readString(Path.of(source), StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                throw new DataException(source + ": no such file (--config @FILE)", e);
+            } catch (IOException | RuntimeException e) {
+                throw new DataException(source + ": cannot read the --config file: " + Errors.describe(e), e);
+            }
+        }
+        ObjectMapper mapper = new ObjectMapper();
+        JsonNode root;
+        try {
+            root = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new DataException(source + ": invalid JSON" + where + ": " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new DataException(source + ": the config (" + abbreviate(text) + ") must be a JSON object: the output"
+                    + " of keras.saving.serialize_keras_object or a get_config() dict");
+        }
+        JsonNode className = root.get("class_name");
+        if (className == null) {
+            return new ConfigInput(source, null, null, toMap(mapper, root));
+        }
+        if (!className.isTextual()) {
+            throw new DataException(source + ": class_name (" + className + ") must be a string");
+        }
+        JsonNode module = root.get("module");
+        if (module != null && !module.isNull() && !module.isTextual()) {
+            throw new DataException(source + ": module (" + module + ") must be a string");
+        }
+        JsonNode config = root.get("config");
+        Map<String, Object> map;
+        if (config == null || config.isNull()) {
+            map = new LinkedHashMap<>();
+        } else if (config.isObject()) {
+            map = toMap(mapper, config);
+        } else {
+            throw new DataException(source + ": config (" + abbreviate(config.toString()) + ") must be a JSON object");
+        }
+        return new ConfigInput(source, className.asText(), module == null || module.isNull() ? null : module.asText(),
+                map);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> toMap(ObjectMapper mapper, JsonNode node) {
+        return mapper.convertValue(node, LinkedHashMap.class);
+    }
+
+    private static String abbreviate(String s) {
+        String t = s.strip().replaceAll("\\s+", " ");
+        return t.length() <= 60 ? t : t.substring(0, 57) + "...";
+    }
+}

@@ -1,0 +1,176 @@
+package dev.xent.cli;
+
+import dev.xent.losses.CategoricalCrossentropy;
+import dev.xent.losses.Loss;
+import dev.xent.losses.LossState;
+import dev.xent.losses.Reduction;
+import dev.xent.losses.SparseCategoricalCrossentropy;
+import dev.xent.ndarray.DType;
+import dev.xent.ndarray.NdArray;
+import dev.xent.npy.NpyWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code xent loss NAME --y-true FILE --y-pred FILE ...}: a Keras loss, reduced exactly over chunks of the files. */
+@Command(name = "loss", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false,
+        description = {"Computes a Keras loss (keras.losses.NAME) over NumPy files; prints one JSON object.",
+                "Its keys: class_name, config (Keras's get_config()), result. With --reduction none, result is null"
+                        + " and the per-element losses go to --output as a float32 .npy of Keras's output shape,"
+                        + " written atomically. NaN and infinities are written as the strings \"NaN\","
+                        + " \"Infinity\", \"-Infinity\"."},
+        footer = {"",
+                "FILE is a .npy of dtype float16/32/64, int8/16/32/64, uint8/16/32/64 or bool, in C or Fortran order,"
+                        + " either byte order, or ARCHIVE.npz:KEY for one array of an .npz (stored or deflated).",
+                "Inputs are read in chunks of --batch-size rows; the reduced loss is exactly that of the whole input"
+                        + " (one call). A sample weight without a batch axis is applied to every chunk, except where"
+                        + " that would change the result (mean_with_sample_weight, or a weight of higher rank than the"
+                        + " losses): then the inputs are read at once.",
+                "Predictions are cast to the loss dtype (float32 by default), as Keras does; labels stay integers.",
+                "",
+                "Example: xent loss sparse_categorical_crossentropy --y-true y_true.npy --y-pred y_pred.npy"
+                        + " --reduction none --output losses.npy",
+                "",
+                "Exit codes: 0 success; 1 bad data (one line 'xent: error: ...' on stderr); 2 bad usage."})
+final class LossCommand extends EvaluateCommand {
+
+    static final String REDUCTIONS = "sum_over_batch_size, sum, mean, mean_with_sample_weight, none";
+
+    @Option(names = "--reduction", paramLabel = "R", order = 17,
+            description = "sum_over_batch_size (default), sum, mean, mean_with_sample_weight or none.")
+    String reduction;
+
+    @Option(names = "--output", paramLabel = "FILE.npy", order = 18,
+            description = "With --reduction none (required then): where to write the per-element losses.")
+    String output;
+
+    @Option(names = "--exclude-ignored-from-count", hidden = true)
+    boolean excludeIgnoredFromCount;
+
+    @Override
+    boolean isLoss() {
+        return true;
+    }
+
+    @Override
+    void checkOptionValues() {
+        super.checkOptionValues();
+        if (reduction != null && !java.util.List.of(REDUCTIONS.split(", ")).contains(reduction)) {
+            throw usage("--reduction (" + reduction + ") must be one of " + REDUCTIONS);
+        }
+    }
+
+    @Override
+    void checkApplicable(KerasClass cls) {
+        if (excludeIgnoredFromCount) {
+            throw usage("--exclude-ignored-from-count applies to 'xent metric' only (a loss divides by the valid"
+                    + " entries already)");
+        }
+        super.checkApplicable(cls);
+    }
+
+    @Override
+    Map<String, Object> overridden(Map<String, Object> base) {
+        Map<String, Object> c = super.overridden(base);
+        if (reduction != null) {
+            c.put("reduction", reduction);
+        }
+        return c;
+    }
+
+    @Override
+    int evaluate(KerasClass cls, ConfigInput cfg) {
+        Loss loss;
+        int axis;
+        if (cls == KerasClass.SPARSE) {
+            SparseCategoricalCrossentropy l = build(cfg, overridden(cfg.config),
+                    SparseCategoricalCrossentropy::fromConfig);
+            if (normalizeBeforeClip) {
+                l = l.toBuilder().normalizeBeforeClip(true).build();
+            }
+            loss = l;
+            axis = l.axis();
+        } else {
+            CategoricalCrossentropy l = build(cfg, overridden(cfg.config), CategoricalCrossentropy::fromConfig);
+            if (smoothOverClassAxis) {
+                l = l.toBuilder().smoothOverClassAxis(true).build();
+            }
+            loss = l;
+            axis = l.axis();
+        }
+        Reduction r = loss.reduction();
+        if (r == Reduction.NONE && output == null) {
+            throw usage("--output FILE.npy is required when the reduction is none");
+        }
+        if (r != Reduction.NONE && output != null) {
+            throw usage("--output is written only with --reduction none (the reduction is " + r.kerasName() + ")");
+        }
+        Double result = null;
+        try (Inputs in = Inputs.open(yTrue, yPred, sampleWeight)) {
+            Plan plan = Plan.of(in, true, cls, axis, r, batchSize);
+            if (r == Reduction.NONE) {
+                writeValues(in, plan, loss);
+            } else {
+                LossState[] state = {LossState.zero(r)};
+                forEachChunk(in, plan, c -> state[0] = state[0].plus(loss.partial(c.yTrue, c.yPred, c.weight)));
+                result = state[0].result();
+            }
+        }
+        print(JsonResult.loss(cls.className, loss.getConfig(), result));
+        return 0;
+    }
+
+    /** Streams each chunk's per-element losses into {@code --output}, which appears only when complete. */
+    private void writeValues(Inputs in, Plan plan, Loss loss) {
+        Path path = Path.of(output);
+        Path dir = path.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new DataException(output + ": directory " + dir + " does not exist");
+        }
+        NpyWriter[] writer = {null};
+        boolean done = false;
+        try {
+            forEachChunk(in, plan, c -> {
+                NdArray values = loss.call(c.yTrue, c.yPred, c.weight);
+                try {
+                    if (writer[0] == null) {
+                        writer[0] = create(path, values.shape(), plan.chunked ? plan.rows : -1);
+                    }
+                    writer[0].write(values);
+                } catch (IOException e) {
+                    throw new DataException(output + ": cannot write: " + Errors.describe(e), e);
+                }
+            });
+            if (writer[0] != null) {
+                writer[0].close();
+            }
+            done = true;
+        } catch (IOException e) {
+            throw new DataException(output + ": cannot write: " + Errors.describe(e), e);
+        } finally {
+            if (!done && writer[0] != null) {
+                try {
+                    writer[0].close(); // discards the temporary file: fewer elements than the shape holds
+                } catch (IOException | RuntimeException ignored) {
+                    // the error being reported matters more
+                }
+            }
+        }
+    }
+
+    /** The writer for the whole output: the first chunk's shape with {@code rows} rows (when chunked). */
+    private static NpyWriter create(Path path, int[] chunkShape, long rows) throws IOException {
+        long[] shape = new long[chunkShape.length];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = chunkShape[i];
+        }
+        if (rows >= 0 && shape.length > 0) {
+            shape[0] = rows;
+        }
+        return NpyWriter.create(path, DType.FLOAT32, shape);
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * The {@code xent} command line: {@code xent metric NAME ...} and {@code xent loss NAME ...} compute a Keras
+ * cross-entropy metric or loss over NumPy {@code .npy}/{@code .npz} files, streaming them in chunks of rows, and
+ * print one JSON object. {@link dev.xent.cli.Main} is the entry point; {@link dev.xent.cli.XentCommand#newCommandLine}
+ * builds the command with its error handling for tests.
+ */
+package dev.xent.cli;
