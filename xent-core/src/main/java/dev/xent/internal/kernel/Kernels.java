@@ -65,6 +65,18 @@ public final class Kernels {
         }
     }
 
+    /**
+     * A specific implementation, for benchmarks and tools: {@code scalar} or {@code vector} (which falls back to
+     * scalar when the Vector API is unavailable), split over {@code threads} threads when above 1. Not logged.
+     */
+    public static CrossEntropyKernel create(String kernels, int threads) {
+        CrossEntropyKernel k = kernels.equals("vector") ? vectorKernel(new String[1]) : ScalarKernel.INSTANCE;
+        if (k == null) {
+            k = ScalarKernel.INSTANCE;
+        }
+        return threads > 1 ? new ParallelKernel(k, threads, ParallelKernel.DEFAULT_MIN_ELEMENTS) : k;
+    }
+
     static CrossEntropyKernel choose(String kernels, String threadsProperty) {
         String mode = kernels.trim().toLowerCase(Locale.ROOT);
         Level level = Level.CONFIG;

@@ -246,7 +246,13 @@ final class VectorKernel implements CrossEntropyKernel {
         return m;
     }
 
-    /** {@code sum exp(a[i] - max)}, two Kahan-compensated lane accumulators combined in double. */
+    /*
+     * Contiguous row sums. Each is one loop of two vectors per step (two independent Kahan-compensated accumulators,
+     * for latency), then a scalar tail; the lanes are dumped in place and combined in double by combine(), in lane
+     * order. Vectors are never passed to helper methods: if C2 ran out of inlining budget such a call would box them.
+     */
+
+    /** {@code sum exp(a[i] - max)} over {@code [from, to)}. */
     private static double sumExp(float[] a, int from, int to, float max, Scratch sc) {
         FloatVector vmax = FloatVector.broadcast(F, max);
         FloatVector s0 = FloatVector.zero(F);
@@ -255,36 +261,35 @@ final class VectorKernel implements CrossEntropyKernel {
         FloatVector k1 = s0;
         int i = from;
         for (; i + 2 * LANES <= to; i += 2 * LANES) {
-            FloatVector e0 = VectorMath.exp(FloatVector.fromArray(F, a, i).sub(vmax));
-            FloatVector e1 = VectorMath.exp(FloatVector.fromArray(F, a, i + LANES).sub(vmax));
-            FloatVector y0 = e0.sub(k0);
+            FloatVector y0 = VectorMath.exp(FloatVector.fromArray(F, a, i).sub(vmax)).sub(k0);
+            FloatVector y1 = VectorMath.exp(FloatVector.fromArray(F, a, i + LANES).sub(vmax)).sub(k1);
             FloatVector t0 = s0.add(y0);
-            k0 = t0.sub(s0).sub(y0);
-            s0 = t0;
-            FloatVector y1 = e1.sub(k1);
             FloatVector t1 = s1.add(y1);
+            k0 = t0.sub(s0).sub(y0);
             k1 = t1.sub(s1).sub(y1);
+            s0 = t0;
             s1 = t1;
         }
-        for (; i + LANES <= to; i += LANES) {
-            FloatVector e0 = VectorMath.exp(FloatVector.fromArray(F, a, i).sub(vmax));
-            FloatVector y0 = e0.sub(k0);
-            FloatVector t0 = s0.add(y0);
-            k0 = t0.sub(s0).sub(y0);
-            s0 = t0;
-        }
+        s0.intoArray(sc.a, 0);
+        k0.intoArray(sc.b, 0);
+        s1.intoArray(sc.c, 0);
+        k1.intoArray(sc.d, 0);
+        return combine(sc) + expTail(a, i, to, max);
+    }
+
+    private static double expTail(float[] a, int from, int to, float max) {
         float s = 0f;
         float k = 0f;
-        for (; i < to; i++) {
+        for (int i = from; i < to; i++) {
             float y = FloatMath.exp(a[i] - max) - k;
             float t = s + y;
             k = (t - s) - y;
             s = t;
         }
-        return lanes(s0, k0, s1, k1, sc) + ((double) s - k);
+        return (double) s - k;
     }
 
-    /** {@code sum clip(a[i])} (or the raw sum), compensated like {@link #sumExp}. */
+    /** {@code sum clip(a[i])} (or the raw sum) over {@code [from, to)}, like {@link #sumExp}. */
     private static double sum(float[] a, int from, int to, boolean clip, Scratch sc) {
         FloatVector s0 = FloatVector.zero(F);
         FloatVector k0 = s0;
@@ -301,41 +306,53 @@ final class VectorKernel implements CrossEntropyKernel {
                 v1 = v1.blend(HI, v1.compare(VectorOperators.GT, HI));
             }
             FloatVector y0 = v0.sub(k0);
-            FloatVector t0 = s0.add(y0);
-            k0 = t0.sub(s0).sub(y0);
-            s0 = t0;
             FloatVector y1 = v1.sub(k1);
-            FloatVector t1 = s1.add(y1);
-            k1 = t1.sub(s1).sub(y1);
-            s1 = t1;
-            if (!clip) {
-                k0 = finite(k0);
-                k1 = finite(k1);
-            }
-        }
-        for (; i + LANES <= to; i += LANES) {
-            FloatVector v0 = FloatVector.fromArray(F, a, i);
-            if (clip) {
-                v0 = v0.blend(LO, v0.compare(VectorOperators.LT, LO));
-                v0 = v0.blend(HI, v0.compare(VectorOperators.GT, HI));
-            }
-            FloatVector y0 = v0.sub(k0);
             FloatVector t0 = s0.add(y0);
+            FloatVector t1 = s1.add(y1);
             k0 = t0.sub(s0).sub(y0);
-            s0 = t0;
+            k1 = t1.sub(s1).sub(y1);
             if (!clip) {
-                k0 = finite(k0);
+                k0 = k0.blend(0f, k0.compare(VectorOperators.NE, k0));
+                k1 = k1.blend(0f, k1.compare(VectorOperators.NE, k1));
             }
+            s0 = t0;
+            s1 = t1;
         }
+        s0.intoArray(sc.a, 0);
+        k0.intoArray(sc.b, 0);
+        s1.intoArray(sc.c, 0);
+        k1.intoArray(sc.d, 0);
+        return combine(sc) + sumTail(a, i, to, clip);
+    }
+
+    private static double sumTail(float[] a, int from, int to, boolean clip) {
         float s = 0f;
         float k = 0f;
-        for (; i < to; i++) {
+        for (int i = from; i < to; i++) {
             float y = (clip ? clip(a[i]) : a[i]) - k;
             float t = s + y;
             k = finite((t - s) - y);
             s = t;
         }
-        return lanes(s0, k0, s1, k1, sc) + ((double) s - k);
+        return (double) s - k;
+    }
+
+    /** The dumped accumulators {@code (a - b) + (c - d)}, lane by lane, summed in double. */
+    private static double combine(Scratch sc) {
+        double total = 0;
+        for (int l = 0; l < LANES; l++) {
+            total += ((double) sc.a[l] - sc.b[l]) + ((double) sc.c[l] - sc.d[l]);
+        }
+        return total;
+    }
+
+    /** The dumped single accumulators {@code x - y}, lane by lane, summed in double. */
+    private static double combine(float[] x, float[] y) {
+        double total = 0;
+        for (int l = 0; l < LANES; l++) {
+            total += (double) x[l] - y[l];
+        }
+        return total;
     }
 
     /**
@@ -350,29 +367,6 @@ final class VectorKernel implements CrossEntropyKernel {
 
     private static float finite(float k) {
         return k != k ? 0f : k;
-    }
-
-    /** The compensated lane sums {@code (s0 - k0) + (s1 - k1)}, combined in double in lane order. */
-    private static double lanes(FloatVector s0, FloatVector k0, FloatVector s1, FloatVector k1, Scratch sc) {
-        s0.intoArray(sc.a, 0);
-        k0.intoArray(sc.b, 0);
-        s1.intoArray(sc.c, 0);
-        k1.intoArray(sc.d, 0);
-        double total = 0;
-        for (int l = 0; l < LANES; l++) {
-            total += ((double) sc.a[l] - sc.b[l]) + ((double) sc.c[l] - sc.d[l]);
-        }
-        return total;
-    }
-
-    private static double lanes(FloatVector s, FloatVector k, Scratch sc) {
-        s.intoArray(sc.a, 0);
-        k.intoArray(sc.b, 0);
-        double total = 0;
-        for (int l = 0; l < LANES; l++) {
-            total += (double) sc.a[l] - sc.b[l];
-        }
-        return total;
     }
 
     /**
@@ -444,79 +438,61 @@ final class VectorKernel implements CrossEntropyKernel {
     private static final int RAW = 1;
     private static final int EXP = 2;
 
-    private static FloatVector term(float[] a, int i, int kind, FloatVector max) {
-        FloatVector x = FloatVector.fromArray(F, a, i);
-        if (kind == EXP) {
-            return VectorMath.exp(x.sub(max));
-        }
-        if (kind == CLIP) {
-            x = x.blend(LO, x.compare(VectorOperators.LT, LO));
-            x = x.blend(HI, x.compare(VectorOperators.GT, HI));
-        }
-        return x;
-    }
-
     /**
      * For {@code LANES} strided rows: into {@code tot[row]}, what {@link #sum} ({@code CLIP}, {@code RAW}) or
-     * {@link #sumExp} ({@code EXP}) returns for that row's classes {@code [from, to)}.
+     * {@link #sumExp} ({@code EXP}) returns for that row's classes {@code [from, to)}. Phase {@code l < LANES} is
+     * virtual lane {@code l} of the contiguous loop (classes {@code l, l + 2 LANES, ...} into the first accumulator,
+     * {@code l + LANES, l + 3 LANES, ...} into the second); phase {@code LANES} is the scalar tail.
      */
     private static void laneSums(float[] a, int b, int stride, int from, int to, int kind, FloatVector max,
                                  double[] tot, Scratch sc) {
         int len = to - from;
         int n2 = len / (2 * LANES) * (2 * LANES);
-        int n1 = n2 + (len - n2) / LANES * LANES;
         int base = b + from * stride;
         java.util.Arrays.fill(tot, 0.0);
         FloatVector zero = FloatVector.zero(F);
-        for (int l = 0; l < LANES; l++) {
+        for (int l = 0; l <= LANES; l++) {
+            boolean tail = l == LANES;
+            int first = tail ? n2 : l;
+            int step = tail ? 1 : 2 * LANES;
+            int limit = tail ? len : n2;
+            boolean fin = tail ? kind != EXP : kind == RAW;
             FloatVector s0 = zero;
             FloatVector k0 = zero;
-            // Virtual lane l of the first accumulator: classes l, l + 2 LANES, ... below n2, then n2 + l when one
-            // full vector remained after the unrolled loop.
-            int extra = n2 + l < n1 ? n2 + l : -1;
-            for (int c = l; c < n2 || c == extra; c = c + 2 * LANES < n2 ? c + 2 * LANES : (c < extra ? extra : len)) {
-                FloatVector y = term(a, base + c * stride, kind, max).sub(k0);
-                FloatVector t = s0.add(y);
-                k0 = t.sub(s0).sub(y);
-                if (kind == RAW) {
-                    k0 = finite(k0);
-                }
-                s0 = t;
-            }
             FloatVector s1 = zero;
             FloatVector k1 = zero;
-            for (int c = LANES + l; c < n2; c += 2 * LANES) {
-                FloatVector y = term(a, base + c * stride, kind, max).sub(k1);
-                FloatVector t = s1.add(y);
-                k1 = t.sub(s1).sub(y);
-                if (kind == RAW) {
-                    k1 = finite(k1);
+            for (int c = first; c < limit; c += step) {
+                FloatVector x0 = FloatVector.fromArray(F, a, base + c * stride);
+                FloatVector y0 = (kind == EXP ? VectorMath.exp(x0.sub(max)) : kind == CLIP
+                        ? x0.blend(LO, x0.compare(VectorOperators.LT, LO)).blend(HI, x0.compare(VectorOperators.GT, HI))
+                        : x0).sub(k0);
+                FloatVector t0 = s0.add(y0);
+                k0 = t0.sub(s0).sub(y0);
+                if (fin) {
+                    k0 = k0.blend(0f, k0.compare(VectorOperators.NE, k0));
                 }
-                s1 = t;
+                s0 = t0;
+                if (!tail) {
+                    FloatVector x1 = FloatVector.fromArray(F, a, base + (c + LANES) * stride);
+                    FloatVector y1 = (kind == EXP ? VectorMath.exp(x1.sub(max)) : kind == CLIP
+                            ? x1.blend(LO, x1.compare(VectorOperators.LT, LO)).blend(HI, x1.compare(VectorOperators.GT, HI))
+                            : x1).sub(k1);
+                    FloatVector t1 = s1.add(y1);
+                    k1 = t1.sub(s1).sub(y1);
+                    if (fin) {
+                        k1 = k1.blend(0f, k1.compare(VectorOperators.NE, k1));
+                    }
+                    s1 = t1;
+                }
             }
             s0.intoArray(sc.a, 0);
             k0.intoArray(sc.b, 0);
             s1.intoArray(sc.c, 0);
             k1.intoArray(sc.d, 0);
             for (int r = 0; r < LANES; r++) {
-                tot[r] += ((double) sc.a[r] - sc.b[r]) + ((double) sc.c[r] - sc.d[r]);
+                tot[r] += tail ? (double) sc.a[r] - sc.b[r]
+                        : ((double) sc.a[r] - sc.b[r]) + ((double) sc.c[r] - sc.d[r]);
             }
-        }
-        FloatVector s = zero;
-        FloatVector k = zero;
-        for (int c = n1; c < len; c++) {
-            FloatVector y = term(a, base + c * stride, kind, max).sub(k);
-            FloatVector t = s.add(y);
-            k = t.sub(s).sub(y);
-            if (kind != EXP) {
-                k = finite(k);
-            }
-            s = t;
-        }
-        s.intoArray(sc.a, 0);
-        k.intoArray(sc.b, 0);
-        for (int r = 0; r < LANES; r++) {
-            tot[r] += (double) sc.a[r] - sc.b[r];
         }
     }
 
@@ -863,9 +839,15 @@ final class VectorKernel implements CrossEntropyKernel {
             k3 = finite((u - s3) - y);
             s3 = u;
         }
-        sc.s = lanes(s, ks, sc) + ((double) s1 - k1);
-        sc.t = lanes(ts, kt, sc) + ((double) s2 - k2);
-        sc.w = lanes(ws, kw, sc) + ((double) s3 - k3);
+        s.intoArray(sc.a, 0);
+        ks.intoArray(sc.b, 0);
+        ts.intoArray(sc.c, 0);
+        kt.intoArray(sc.d, 0);
+        ws.intoArray(sc.e, 0);
+        kw.intoArray(sc.f, 0);
+        sc.s = combine(sc.a, sc.b) + ((double) s1 - k1);
+        sc.t = combine(sc.c, sc.d) + ((double) s2 - k2);
+        sc.w = combine(sc.e, sc.f) + ((double) s3 - k3);
     }
 
     /** {@code sum t log(clip(x / rowSum))} over one contiguous row, compensated. */
@@ -891,7 +873,9 @@ final class VectorKernel implements CrossEntropyKernel {
             k1 = finite((u - s1) - y);
             s1 = u;
         }
-        return lanes(s, k, sc) + ((double) s1 - k1);
+        s.intoArray(sc.a, 0);
+        k.intoArray(sc.b, 0);
+        return combine(sc.a, sc.b) + ((double) s1 - k1);
     }
 
     private static void catStrided(float[] p, int pb, float[] t, int tb, int stride, int classes, int n,
@@ -952,33 +936,30 @@ final class VectorKernel implements CrossEntropyKernel {
                 sc.c[r] = (float) tot[r];
             }
             FloatVector rowSum = FloatVector.fromArray(F, sc.c, 0);
-            // catLogTerms: one Kahan accumulator per virtual lane, then a scalar Kahan tail.
+            // catLogTerms: one Kahan accumulator per virtual lane (phase l < LANES), then the scalar tail.
             java.util.Arrays.fill(tot, 0.0);
-            for (int l = 0; l < LANES; l++) {
+            for (int l = 0; l <= LANES; l++) {
+                boolean tail = l == LANES;
                 FloatVector s = zero;
                 FloatVector k = zero;
-                for (int q = l; q < n1; q += LANES) {
-                    FloatVector y = logTerm(p, pb + q * stride, t, tb + q * stride, rowSum, sm).sub(k);
+                for (int q = tail ? n1 : l; q < (tail ? classes : n1); q += tail ? 1 : LANES) {
+                    FloatVector x = FloatVector.fromArray(F, p, pb + q * stride).div(rowSum);
+                    x = x.blend(LO, x.compare(VectorOperators.LT, LO));
+                    x = x.blend(HI, x.compare(VectorOperators.GT, HI));
+                    FloatVector y = sm.apply(FloatVector.fromArray(F, t, tb + q * stride)).mul(VectorMath.log(x)).sub(k);
                     FloatVector u = s.add(y);
-                    k = finite(u.sub(s).sub(y));
+                    k = u.sub(s).sub(y);
+                    k = k.blend(0f, k.compare(VectorOperators.NE, k));
                     s = u;
                 }
                 s.intoArray(sc.a, 0);
                 k.intoArray(sc.b, 0);
-                for (int r = 0; r < LANES; r++) {
-                    tot[r] += (double) sc.a[r] - sc.b[r];
+                if (!tail) {
+                    for (int r = 0; r < LANES; r++) {
+                        tot[r] += (double) sc.a[r] - sc.b[r];
+                    }
                 }
             }
-            FloatVector s = zero;
-            FloatVector k = zero;
-            for (int q = n1; q < classes; q++) {
-                FloatVector y = logTerm(p, pb + q * stride, t, tb + q * stride, rowSum, sm).sub(k);
-                FloatVector u = s.add(y);
-                k = finite(u.sub(s).sub(y));
-                s = u;
-            }
-            s.intoArray(sc.a, 0);
-            k.intoArray(sc.b, 0);
             for (int r = 0; r < LANES; r++) {
                 out[op + r] = (float) -(tot[r] + ((double) sc.a[r] - sc.b[r]));
             }
@@ -1018,13 +999,6 @@ final class VectorKernel implements CrossEntropyKernel {
             out[op + r] = (float) (fallback[r] ? catTwin(p, pb + r, t, tb + r, stride, classes, sm, mode)
                     : tsum[r] * Math.log(sum[r]) + wsum[r]);
         }
-    }
-
-    private static FloatVector logTerm(float[] p, int i, float[] t, int ti, FloatVector rowSum, Smoothing sm) {
-        FloatVector q = FloatVector.fromArray(F, p, i).div(rowSum);
-        q = q.blend(LO, q.compare(VectorOperators.LT, LO));
-        q = q.blend(HI, q.compare(VectorOperators.GT, HI));
-        return sm.apply(FloatVector.fromArray(F, t, ti)).mul(VectorMath.log(q));
     }
 
     /** {@link #catLogitsBlock} for {@code LANES} strided rows: into {@code sc.tot}, {@code tot2}, {@code tot3}. */
