@@ -48,6 +48,11 @@ final class LossCommand extends EvaluateCommand {
             description = "With --reduction none (required then): where to write the per-element losses.")
     String output;
 
+    @Option(names = "--gradient", paramLabel = "FILE.npy", order = 19,
+            description = "Also write d(loss)/d(y_pred) to FILE.npy (y_pred's shape, the loss dtype): what"
+                    + " tf.GradientTape gives through the Keras loss; with --reduction none, the gradient of the sum.")
+    String gradient;
+
     @Option(names = "--exclude-ignored-from-count", hidden = true)
     boolean excludeIgnoredFromCount;
 
@@ -112,12 +117,17 @@ final class LossCommand extends EvaluateCommand {
         Double result = null;
         try (Inputs in = Inputs.open(yTrue, yPred, sampleWeight)) {
             Plan plan = Plan.of(in, true, cls, axis, r, batchSize);
+            LossState whole = null;
             if (r == Reduction.NONE) {
                 writeValues(in, plan, loss);
             } else {
                 LossState[] state = {LossState.zero(r)};
                 forEachChunk(in, plan, c -> state[0] = state[0].plus(loss.partial(c.yTrue, c.yPred, c.weight)));
                 result = state[0].result();
+                whole = state[0];
+            }
+            if (gradient != null) {
+                writeGradient(in, plan, loss, whole);
             }
         }
         print(JsonResult.loss(cls.className, loss.getConfig(), result));
@@ -151,6 +161,44 @@ final class LossCommand extends EvaluateCommand {
             done = true;
         } catch (IOException e) {
             throw new DataException(output + ": cannot write: " + Errors.describe(e), e);
+        } finally {
+            if (!done && writer[0] != null) {
+                try {
+                    writer[0].close(); // discards the temporary file: fewer elements than the shape holds
+                } catch (IOException | RuntimeException ignored) {
+                    // the error being reported matters more
+                }
+            }
+        }
+    }
+
+    /**
+     * A second pass writing {@code d(loss)/d(y_pred)} into {@code --gradient}: each chunk's part of the whole input's
+     * gradient ({@code whole} is the sum of the chunks' partial states; null for reduction none).
+     */
+    private void writeGradient(Inputs in, Plan plan, Loss loss, LossState whole) {
+        Path path = Path.of(gradient);
+        Path dir = path.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new DataException(gradient + ": directory " + dir + " does not exist");
+        }
+        NpyWriter[] writer = {null};
+        boolean done = false;
+        try {
+            writer[0] = NpyWriter.create(path, loss.dtype(), in.yPred.shape());
+            forEachChunk(in, plan, c -> {
+                NdArray g = whole == null ? loss.gradient(c.yTrue, c.yPred, c.weight)
+                        : loss.gradient(c.yTrue, c.yPred, c.weight, whole);
+                try {
+                    writer[0].write(g);
+                } catch (IOException e) {
+                    throw new DataException(gradient + ": cannot write: " + Errors.describe(e), e);
+                }
+            });
+            writer[0].close();
+            done = true;
+        } catch (IOException e) {
+            throw new DataException(gradient + ": cannot write: " + Errors.describe(e), e);
         } finally {
             if (!done && writer[0] != null) {
                 try {

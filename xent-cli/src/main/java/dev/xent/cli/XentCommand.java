@@ -26,7 +26,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * }</pre>
  */
 @Command(name = "xent", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        subcommands = {MetricCommand.class, LossCommand.class},
+        subcommands = {MetricCommand.class, LossCommand.class, dev.xent.keras.cli.EvaluateCommand.class},
         description = "Keras-exact cross-entropy metrics and losses over NumPy .npy/.npz files.",
         footer = {"", "Exit codes: 0 success; 1 bad data (one line 'xent: error: ...' on stderr naming the file, the"
                 + " position, the value and the rule); 2 bad usage.",
