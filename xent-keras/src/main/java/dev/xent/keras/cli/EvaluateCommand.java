@@ -35,6 +35,10 @@ import picocli.CommandLine.Spec;
  * {@code "-Infinity"}. Predictions are rounded to float32, as a float32 model outputs them. Inputs are read batch
  * by batch, so files larger than memory work. Exit codes: 0; 1 for bad data or an unsupported model (one line
  * {@code xent: error: ...}); 2 for bad usage.
+ *
+ * <p>Keras's {@code loss} also adds the model's own losses (weight regularizers, {@code add_loss}), which depend on
+ * the weights rather than the predictions; for such a model the {@code loss} printed here is the compiled loss
+ * alone. The metrics are unaffected.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluate a compiled Keras model's loss and metrics on predictions, as"
