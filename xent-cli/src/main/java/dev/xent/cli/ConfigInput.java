@@ -15,7 +15,9 @@ import java.util.Map;
 /**
  * The {@code --config} argument: inline JSON or {@code @FILE}, holding what
  * {@code keras.saving.serialize_keras_object(obj)} writes ({@code module}, {@code class_name}, {@code config},
- * {@code registered_name}) or a bare {@code get_config()} dict.
+ * {@code registered_name}) or a bare {@code get_config()} dict. A loss function serialized by name
+ * ({@code {"class_name": "function", "config": "sparse_categorical_crossentropy"}}) means that class with Keras's
+ * defaults.
  */
 final class ConfigInput {
 
@@ -80,6 +82,11 @@ final class ConfigInput {
             throw new DataException(source + ": module (" + module + ") must be a string");
         }
         JsonNode config = root.get("config");
+        if ("function".equals(className.asText()) && config != null && config.isTextual()) {
+            // A loss given to compile() by name serializes as {"class_name": "function", "config": "NAME"}.
+            return new ConfigInput(source, config.asText(), module == null || module.isNull() ? null
+                    : module.asText(), new LinkedHashMap<>());
+        }
         Map<String, Object> map;
         if (config == null || config.isNull()) {
             map = new LinkedHashMap<>();

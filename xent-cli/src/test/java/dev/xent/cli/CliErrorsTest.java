@@ -107,6 +107,18 @@ class CliErrorsTest {
         assertTrue(run.out.endsWith(",\"result\":\"NaN\",\"total\":\"NaN\",\"count\":2.0}\n"), run.out);
     }
 
+    @Test
+    void configNamingALossFunction() {
+        // What keras.saving.serialize_keras_object(keras.losses.sparse_categorical_crossentropy) writes.
+        Cli.Run run = Cli.run("loss", "--y-true", yTrue, "--y-pred", yPred, "--config", "{\"module\": \"builtins\","
+                + " \"class_name\": \"function\", \"config\": \"sparse_categorical_crossentropy\","
+                + " \"registered_name\": \"function\"}");
+        assertEquals(0, run.code, run.toString());
+        assertTrue(run.out.startsWith("{\"class_name\":\"SparseCategoricalCrossentropy\",\"config\":{\"name\":"
+                + "\"sparse_categorical_crossentropy\",\"reduction\":\"sum_over_batch_size\",\"from_logits\":false,"
+                + "\"ignore_class\":null},\"result\":1.17693"), run.out);
+    }
+
     // ---- bad data: exit 1, one line ------------------------------------------------------------------------
 
     @Test
