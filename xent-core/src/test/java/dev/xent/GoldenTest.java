@@ -1,13 +1,16 @@
 package dev.xent;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static dev.xent.testsupport.GoldenJson.JSON;
+import static dev.xent.testsupport.GoldenJson.array;
+import static dev.xent.testsupport.GoldenJson.map;
+import static dev.xent.testsupport.GoldenJson.number;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xent.losses.Loss;
 import dev.xent.losses.Losses;
@@ -51,7 +54,6 @@ class GoldenTest {
     static final List<String> FILES = List.of("docs_examples.json", "functions.json", "losses_sparse.json",
             "losses_categorical.json", "metrics_sparse.json", "metrics_categorical.json", "keras_tests.json");
 
-    static final ObjectMapper JSON = new ObjectMapper();
 
     @TestFactory
     Stream<DynamicNode> golden() {
@@ -328,76 +330,6 @@ class GoldenTest {
                 : "documented difference from Keras: " + knownDifference(c);
     }
 
-    static Map<String, Object> map(JsonNode node) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = JSON.convertValue(node, LinkedHashMap.class);
-        return m;
-    }
-
-    static int[] shape(JsonNode arr) {
-        int[] s = new int[arr.get("shape").size()];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = arr.get("shape").get(i).asInt();
-        }
-        return s;
-    }
-
-    /** An ARR ({@code {"dtype", "shape", "data"}}) as an NdArray of the same dtype and shape. */
-    static NdArray array(JsonNode arr) {
-        int[] shape = shape(arr);
-        JsonNode data = arr.get("data");
-        int n = data.size();
-        switch (arr.get("dtype").asText()) {
-            case "float32": {
-                float[] f = new float[n];
-                for (int i = 0; i < n; i++) {
-                    f[i] = (float) number(data.get(i));
-                }
-                return NdArray.of(f, 0, shape);
-            }
-            case "float64": {
-                double[] d = new double[n];
-                for (int i = 0; i < n; i++) {
-                    d[i] = number(data.get(i));
-                }
-                return NdArray.of(d, 0, shape);
-            }
-            case "int32": {
-                int[] v = new int[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = data.get(i).intValue();
-                }
-                return NdArray.of(v, 0, shape);
-            }
-            case "int64": {
-                long[] v = new long[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = data.get(i).longValue();
-                }
-                return NdArray.of(v, 0, shape);
-            }
-            default:
-                throw new IllegalArgumentException("unknown dtype " + arr.get("dtype"));
-        }
-    }
-
-    /** A JSON number, or one of the strings "NaN", "Infinity", "-Infinity". */
-    static double number(JsonNode v) {
-        if (v.isNumber()) {
-            return v.doubleValue();
-        }
-        switch (v.asText()) {
-            case "NaN":
-                return Double.NaN;
-            case "Infinity":
-                return Double.POSITIVE_INFINITY;
-            case "-Infinity":
-                return Double.NEGATIVE_INFINITY;
-            default:
-                throw new IllegalArgumentException("not a number: " + v);
-        }
-    }
-
     static double tolerance(JsonNode c, double keras) {
         double t = c.get("precision").asText().equals("float64") ? 1e-9 : 1e-6;
         return t + t * Math.abs(keras);
@@ -417,7 +349,7 @@ class GoldenTest {
     }
 
     static void assertArray(JsonNode c, String what, JsonNode expected, NdArray ours) {
-        assertArrayEquals(shape(expected), ours.shape(), c.get("id").asText() + ": " + what + " shape");
+        assertArrayEquals(array(expected).shape(), ours.shape(), c.get("id").asText() + ": " + what + " shape");
         String dtype = expected.get("dtype").asText();
         assertEquals(dtype, ours.dtype().kerasName(), c.get("id").asText() + ": " + what + " dtype");
         JsonNode data = expected.get("data");
