@@ -3,6 +3,9 @@ package dev.xent.spark;
 import dev.xent.ndarray.InvalidElementException;
 import dev.xent.ndarray.NdArray;
 import java.util.Arrays;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.unsafe.Platform;
 
 /**
  * Rows of one layout (precision, row shape, label count, weighted or not) gathered into flat arrays, then handed to
@@ -12,8 +15,11 @@ import java.util.Arrays;
  */
 final class RowBatch {
 
-    /** At most this many prediction elements are gathered (4 MB of float32), whatever the row count. */
-    private static final int MAX_ELEMENTS = 1 << 20;
+    /**
+     * At most this many prediction elements are gathered, whatever the row count: half a megabyte of float32, which
+     * stays in cache, and below the core's threshold for splitting a call over threads (Spark owns the threads).
+     */
+    private static final int MAX_ELEMENTS = 1 << 17;
 
     final XentAggregator<?> agg;
     final boolean float32;
@@ -80,6 +86,65 @@ final class RowBatch {
         }
         n++;
         return n == capacity;
+    }
+
+    /**
+     * Adds one row whose prediction is Spark's array data (no null elements: the caller has checked), copied straight
+     * from Spark's memory when it is an {@link UnsafeArrayData}. Returns whether the batch is now full.
+     */
+    boolean add(long rowIndex, ArrayData prediction, Double label, double[] labelArray, Double weight) {
+        if (n == 0) {
+            firstRow = rowIndex;
+        }
+        if (prediction instanceof UnsafeArrayData) {
+            UnsafeArrayData u = (UnsafeArrayData) prediction;
+            long header = UnsafeArrayData.calculateHeaderPortionInBytes(rowSize);
+            if (float32) {
+                Platform.copyMemory(u.getBaseObject(), u.getBaseOffset() + header, floats,
+                        Platform.FLOAT_ARRAY_OFFSET + 4L * n * rowSize, 4L * rowSize);
+            } else {
+                Platform.copyMemory(u.getBaseObject(), u.getBaseOffset() + header, doubles,
+                        Platform.DOUBLE_ARRAY_OFFSET + 8L * n * rowSize, 8L * rowSize);
+            }
+        } else if (float32) {
+            for (int i = 0, j = n * rowSize; i < rowSize; i++, j++) {
+                floats[j] = prediction.getFloat(i);
+            }
+        } else {
+            for (int i = 0, j = n * rowSize; i < rowSize; i++, j++) {
+                doubles[j] = prediction.getDouble(i);
+            }
+        }
+        if (labelArray != null) {
+            System.arraycopy(labelArray, 0, labels, n * labelSize, labelSize);
+        } else {
+            labels[n] = label;
+        }
+        if (weights != null) {
+            weights[n] = weight;
+        }
+        n++;
+        return n == capacity;
+    }
+
+    /** Whether Spark's array data holds a null element (a scan of the null bits for unsafe arrays). */
+    static boolean hasNullElement(ArrayData a) {
+        if (a instanceof UnsafeArrayData) {
+            UnsafeArrayData u = (UnsafeArrayData) a;
+            int words = (a.numElements() + 63) / 64;
+            for (int w = 0; w < words; w++) {
+                if (Platform.getLong(u.getBaseObject(), u.getBaseOffset() + 8 + 8L * w) != 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        for (int i = 0; i < a.numElements(); i++) {
+            if (a.isNullAt(i)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Hands the gathered rows to the core, updating {@code buffer}'s state, and empties the batch. */

@@ -45,7 +45,9 @@ final class RowValues extends AbstractFunction4<Object, Object, Object, Object, 
     @Override
     public Object apply(Object label, Object prediction, Object weight, Object shape) {
         String missing = prediction == null ? "prediction" : label == null ? "label"
-                : weighted && weight == null ? "weight" : shaped && shape == null ? "shape" : null;
+                : weighted && weight == null ? "weight" : shaped && shape == null ? "shape"
+                : hasNull(prediction) ? "prediction element" : hasNull(label) ? "label element"
+                : shaped && hasNull(shape) ? "shape element" : null;
         if (missing != null) {
             if (options.skipNulls()) {
                 return null;
@@ -113,6 +115,18 @@ final class RowValues extends AbstractFunction4<Object, Object, Object, Object, 
         return out.toDoubleArray();
     }
 
+    private static boolean hasNull(Object o) {
+        if (o instanceof scala.collection.Seq) {
+            scala.collection.Seq<?> seq = (scala.collection.Seq<?>) o;
+            for (int i = 0; i < seq.length(); i++) {
+                if (seq.apply(i) == null) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private int[] shapeOf(Object shape, int length) {
         if (!shaped) {
             return new int[] {length};
@@ -138,7 +152,6 @@ final class RowValues extends AbstractFunction4<Object, Object, Object, Object, 
     }
 
     private static String abbreviate(Object o) {
-        String s = String.valueOf(o);
-        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+        return XentInput.abbreviate(String.valueOf(o));
     }
 }

@@ -26,9 +26,11 @@ import org.apache.spark.sql.expressions.Aggregator;
  *     .first();   // 1.1769392
  * }</pre>
  *
- * <p>Nulls: a row whose label, prediction, shape or (when {@code weighted}) weight is null fails the job with an
- * error naming the partition, the row's index in it and its values, unless {@link XentOptions#skipNulls()}; skipped
- * rows are counted in {@link XentSummary#getSkipped()}. NaN and infinities are not nulls: they go to the core, which
+ * <p>Nulls: a row whose label, prediction or (when {@code weighted}) weight is null fails the job with an error
+ * naming the partition, the row's index in it and its values, unless {@link XentOptions#skipNulls()}; skipped rows
+ * are counted in {@link XentSummary#getSkipped()}. The SQL functions and {@link XentFunctions#column} turn an array
+ * with a null element into a null array first (the bean decoder would read the element as 0), so such a row counts
+ * as a null row too. NaN and infinities are not nulls: they go to the core, which
  * makes the result NaN as Keras does. An empty input gives 0.
  *
  * <p>Immutable and serializable; Spark gives each task its own buffers.
@@ -155,8 +157,26 @@ public abstract class XentAggregator<OUT> extends Aggregator<XentInput, XentBuff
             throw rowError("row " + row + " has a weight (" + weight + ") but this aggregator is unweighted", null);
         }
         boolean f32 = fp != null;
-        int length = f32 ? fp.length : dp.length;
-        int[] shape = in.getShape();
+        RowBatch batch = batchFor(b, row, f32, f32 ? fp.length : dp.length, in.getShape(), labelArray, in::describe);
+        if (batch.add(row, fp, dp, label, labelArray, weight)) {
+            batch.flushInto(b);
+        }
+        return b;
+    }
+
+    /**
+     * The batch that takes a row of this layout: the pending one, or a new one after handing the pending rows to
+     * the core. Checks the row's shape and label count, naming the row.
+     */
+    RowBatch batchFor(XentBuffer b, long row, boolean f32, int length, int[] shape, double[] labelArray,
+                      java.util.function.Supplier<String> describe) {
+        RowBatch batch = b.pending;
+        // The common case: a row like the previous ones, (classes,) with one label; no shapes to work out.
+        if (batch != null && shape == null && batch.float32 == f32 && batch.rowShape.length == 1
+                && batch.rowSize == length && (labelArray != null ? labelArray.length == batch.labelSize
+                        : batch.labelSize == 1 && batch.labelShape.length == 0)) {
+            return batch;
+        }
         if (shape == null) {
             shape = new int[] {length};
         } else if (RowBatch.size(shape) != length) {
@@ -166,11 +186,10 @@ public abstract class XentAggregator<OUT> extends Aggregator<XentInput, XentBuff
         int[] labelShape = labelShape(shape, row);
         int labelLength = RowBatch.size(labelShape);
         if (labelArray != null ? labelArray.length != labelLength : labelLength != 1) {
-            throw rowError("row " + row + " has " + (labelArray != null ? labelArray.length : 1) + " label values ("
-                    + in.describe() + ") but its prediction of shape " + java.util.Arrays.toString(shape) + " needs "
-                    + labelLength, null);
+            throw rowError("row " + row + " has " + (labelArray != null ? labelArray.length : 1)
+                    + " label values (" + describe.get() + ") but its prediction of shape "
+                    + java.util.Arrays.toString(shape) + " needs " + labelLength, null);
         }
-        RowBatch batch = b.pending;
         if (batch == null || !batch.fits(f32, shape, labelShape)) {
             if (batch != null) {
                 batch.flushInto(b);
@@ -178,11 +197,9 @@ public abstract class XentAggregator<OUT> extends Aggregator<XentInput, XentBuff
             batch = new RowBatch(this, f32, shape, labelShape);
             b.pending = batch;
         }
-        if (batch.add(row, fp, dp, label, labelArray, weight)) {
-            batch.flushInto(b);
-        }
-        return b;
+        return batch;
     }
+
 
     private int[] labelShape(int[] shape, long row) {
         try {
@@ -241,6 +258,16 @@ public abstract class XentAggregator<OUT> extends Aggregator<XentInput, XentBuff
         return Encoders.bean(XentBuffer.class);
     }
 
+    /** The summary of a (flushed) buffer. */
+    static XentSummary summarize(XentBuffer b) {
+        b.flush();
+        if (b.meanState != null) {
+            return new XentSummary(b.result(), b.meanState.total(), b.meanState.count(), b.rows, b.skipped);
+        }
+        LossState s = b.lossState;
+        return new XentSummary(b.result(), s.sum(), s.divisor(), b.rows, b.skipped);
+    }
+
     static final class ResultAggregator extends XentAggregator<Double> {
         private static final long serialVersionUID = 1L;
 
@@ -269,12 +296,7 @@ public abstract class XentAggregator<OUT> extends Aggregator<XentInput, XentBuff
 
         @Override
         public XentSummary finish(XentBuffer b) {
-            b.flush();
-            if (b.meanState != null) {
-                return new XentSummary(b.result(), b.meanState.total(), b.meanState.count(), b.rows, b.skipped);
-            }
-            LossState s = b.lossState;
-            return new XentSummary(b.result(), s.sum(), s.divisor(), b.rows, b.skipped);
+            return summarize(b);
         }
 
         @Override

@@ -8,13 +8,19 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
+import org.apache.spark.sql.catalyst.expressions.ArrayIntersect;
 import org.apache.spark.sql.catalyst.expressions.Cast;
+import org.apache.spark.sql.catalyst.expressions.CreateArray;
+import org.apache.spark.sql.catalyst.expressions.GreaterThan;
+import org.apache.spark.sql.catalyst.expressions.If;
+import org.apache.spark.sql.catalyst.expressions.Size;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.ScalaUDF;
 import org.apache.spark.sql.execution.aggregate.ScalaAggregator$;
 import org.apache.spark.sql.expressions.UserDefinedAggregator;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -144,7 +150,7 @@ public final class XentFunctions {
             if (b.argumentOf[i] < 0) {
                 out.add(Literal.create(null, Binding.fieldType(i)));
             } else {
-                Expression arg = args.get(b.argumentOf[i]);
+                Expression arg = nullIfNullElement(args.get(b.argumentOf[i]));
                 out.add(b.castTo[i] == null ? arg : new Cast(arg, b.castTo[i], Option.empty()));
             }
         }
@@ -152,8 +158,9 @@ public final class XentFunctions {
     }
 
     /**
-     * The metric or reduced loss over a {@link Dataset}'s columns, with its state and row counts, using only Spark's
-     * public API (no registration).
+     * The metric or reduced loss over a {@link Dataset}'s columns, with its state and row counts; no registration.
+     * On a classic session the rows are read from Spark's internal rows (the fastest path, see the benchmark in
+     * docs/spark.md); otherwise through the {@link XentAggregator} column. Both give the same state.
      *
      * @param weightCol a numeric column, or null for none
      * @param shapeCol an integer-array column, or null for rows of shape {@code (classes,)}
@@ -161,8 +168,15 @@ public final class XentFunctions {
      */
     public static XentSummary aggregate(Dataset<?> data, Crossentropy kind, boolean isLoss, XentOptions options,
                                         String labelCol, String predictionCol, String weightCol, String shapeCol) {
-        Column c = column(data, kind, isLoss, options, labelCol, predictionCol, weightCol, shapeCol);
-        Row r = data.select(c).first().getStruct(0);
+        DataType[] types = argumentTypes(data, labelCol, predictionCol, weightCol, shapeCol);
+        Binding b = Binding.of(kind, isLoss ? kind.kerasName() + " loss" : kind.kerasName(), types);
+        XentAggregator<XentSummary> agg = XentAggregator.summary(kind, isLoss, options, b.weighted);
+        if (data instanceof org.apache.spark.sql.classic.Dataset) {
+            return XentAggregator.summarize(RowScan.run(data, agg, labelCol, types[0], predictionCol, types[1],
+                    weightCol, shapeCol));
+        }
+        Row r = data.select(column(data, kind, isLoss, options, labelCol, predictionCol, weightCol, shapeCol))
+                .first().getStruct(0);
         XentSummary s = new XentSummary();
         s.setCount(r.getDouble(r.fieldIndex("count")));
         s.setResult(r.getDouble(r.fieldIndex("result")));
@@ -172,21 +186,34 @@ public final class XentFunctions {
         return s;
     }
 
-    /** The aggregate column behind {@link #aggregate}: a struct as {@link XentSummary}. */
-    public static Column column(Dataset<?> data, Crossentropy kind, boolean isLoss, XentOptions options,
-                                String labelCol, String predictionCol, String weightCol, String shapeCol) {
-        List<String> names = new ArrayList<>(List.of(labelCol, predictionCol));
+    private static DataType[] argumentTypes(Dataset<?> data, String labelCol, String predictionCol, String weightCol,
+                                            String shapeCol) {
+        List<String> names = argumentNames(labelCol, predictionCol, weightCol, shapeCol);
+        DataType[] types = new DataType[names.size()];
+        for (int i = 0; i < types.length; i++) {
+            String n = names.get(i);
+            types[i] = n == null ? DataTypes.NullType : fieldOf(data, n).dataType();
+        }
+        return types;
+    }
+
+    private static List<String> argumentNames(String labelCol, String predictionCol, String weightCol,
+                                              String shapeCol) {
+        List<String> names = new ArrayList<>(java.util.Arrays.asList(labelCol, predictionCol));
         if (weightCol != null || shapeCol != null) {
             names.add(weightCol);
         }
         if (shapeCol != null) {
             names.add(shapeCol);
         }
-        DataType[] types = new DataType[names.size()];
-        for (int i = 0; i < types.length; i++) {
-            String n = names.get(i);
-            types[i] = n == null ? DataTypes.NullType : fieldOf(data, n).dataType();
-        }
+        return names;
+    }
+
+    /** The aggregate column behind {@link #aggregate}: a struct as {@link XentSummary}. */
+    public static Column column(Dataset<?> data, Crossentropy kind, boolean isLoss, XentOptions options,
+                                String labelCol, String predictionCol, String weightCol, String shapeCol) {
+        List<String> names = argumentNames(labelCol, predictionCol, weightCol, shapeCol);
+        DataType[] types = argumentTypes(data, labelCol, predictionCol, weightCol, shapeCol);
         String function = (isLoss ? kind.kerasName() + " loss" : kind.kerasName());
         Binding b = Binding.of(kind, function, types);
         XentAggregator<XentSummary> agg = XentAggregator.summary(kind, isLoss, options, b.weighted);
@@ -195,11 +222,38 @@ public final class XentFunctions {
             if (b.argumentOf[i] < 0) {
                 cols[i] = functions.lit(null).cast(Binding.fieldType(i));
             } else {
-                Column arg = data.col(names.get(b.argumentOf[i]));
+                Column arg = nullIfNullElement(data.col(names.get(b.argumentOf[i])), types[b.argumentOf[i]]);
                 cols[i] = b.castTo[i] == null ? arg : arg.cast(b.castTo[i]);
             }
         }
         return functions.udaf(agg, XentInput.encoder()).apply(cols);
+    }
+
+    /*
+     * The aggregator decodes arrays into primitive arrays, where a null element would read as 0. An array argument
+     * that may hold nulls is therefore made NULL when it does (then the row is a null row: an error or skipped):
+     * size(array_intersect(a, array(NULL))) > 0 holds exactly when a has a null element, with no lambda.
+     */
+
+    private static Expression nullIfNullElement(Expression arg) {
+        if (!(arg.dataType() instanceof ArrayType) || !((ArrayType) arg.dataType()).containsNull()) {
+            return arg;
+        }
+        DataType element = ((ArrayType) arg.dataType()).elementType();
+        Expression nulls = new ArrayIntersect(arg, new CreateArray(
+                CollectionConverters.asScala(List.<Expression>of(Literal.create(null, element))).toList(), false));
+        Expression hasNull = new GreaterThan(new Size(nulls, false), Literal.create(0, DataTypes.IntegerType));
+        return new If(hasNull, Literal.create(null, arg.dataType()), arg);
+    }
+
+    private static Column nullIfNullElement(Column arg, DataType type) {
+        if (!(type instanceof ArrayType) || !((ArrayType) type).containsNull()) {
+            return arg;
+        }
+        DataType element = ((ArrayType) type).elementType();
+        Column hasNull = functions.size(functions.array_intersect(arg, functions.array(
+                functions.lit(null).cast(element)))).gt(0);
+        return functions.when(hasNull, functions.lit(null).cast(type)).otherwise(arg);
     }
 
     private static StructField fieldOf(Dataset<?> data, String name) {

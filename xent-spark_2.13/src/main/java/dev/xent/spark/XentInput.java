@@ -162,7 +162,12 @@ public final class XentInput implements Serializable {
         return sb.toString();
     }
 
-    private static String abbreviate(String s) {
-        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    /** An array's text cut after whole elements: {@code [0.1, 0.2, ...]}. */
+    static String abbreviate(String s) {
+        if (s.length() <= 80) {
+            return s;
+        }
+        int cut = s.lastIndexOf(", ", 74);
+        return (cut > 0 ? s.substring(0, cut) : s.substring(0, 74)) + ", ...]";
     }
 }

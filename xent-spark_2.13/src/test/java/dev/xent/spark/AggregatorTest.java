@@ -15,6 +15,11 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -122,6 +127,33 @@ class AggregatorTest {
                     "label", "pf", "w", null);
             assertState(m.result(), m.total(), m.count(), s, "batchRows=" + batchRows);
         }
+    }
+
+    @Test
+    void theDatasetScanAndTheAggregatorAgreeOnSparseVectorsMapsAndNullElements() {
+        StructType schema = new StructType().add("label", DataTypes.IntegerType)
+                .add("v", org.apache.spark.ml.linalg.SQLDataTypes.VectorType())
+                .add("map_label", DataTypes.createArrayType(DataTypes.IntegerType))
+                .add("map_pred", DataTypes.createArrayType(DataTypes.FloatType)).add("w", DataTypes.DoubleType);
+        Dataset<Row> d = spark.createDataFrame(List.of(
+                RowFactory.create(1, Vectors.dense(0.2, 0.8), new Integer[] {0, 1}, new Float[] {0.1f, 0.9f, 0.6f, 0.4f},
+                        2.0),
+                RowFactory.create(0, Vectors.sparse(2, new int[] {1}, new double[] {1.0}), new Integer[] {1, 1},
+                        new Float[] {0.3f, 0.7f, 0.5f, 0.5f}, 1.0),
+                RowFactory.create(1, Vectors.dense(0.5, 0.5), new Integer[] {0, 0}, new Float[] {0.2f, null, 0.5f, 0.5f},
+                        1.0)), schema).withColumn("shape", functions.expr("array(2, 2)"));
+        XentOptions skip = XentOptions.builder().skipNulls(true).build();
+        for (String[] cols : new String[][] {{"label", "v", "w", null}, {"map_label", "map_pred", "w", "shape"}}) {
+            XentSummary scan = XentFunctions.aggregate(d, Crossentropy.SPARSE_CATEGORICAL, false, skip, cols[0],
+                    cols[1], cols[2], cols[3]);
+            Row agg = d.select(XentFunctions.column(d, Crossentropy.SPARSE_CATEGORICAL, false, skip, cols[0], cols[1],
+                    cols[2], cols[3])).first().getStruct(0);
+            assertEquals(agg.getDouble(agg.fieldIndex("total")), scan.getTotal(), String.join(",", cols[1]));
+            assertEquals(agg.getDouble(agg.fieldIndex("count")), scan.getCount());
+            assertEquals(agg.getLong(agg.fieldIndex("skipped")), scan.getSkipped());
+        }
+        assertEquals(1, XentFunctions.aggregate(d, Crossentropy.SPARSE_CATEGORICAL, false, skip, "map_label",
+                "map_pred", null, "shape").getSkipped());
     }
 
     @Test

@@ -115,9 +115,6 @@ public final class SparkMetricCommand implements Callable<Integer> {
             description = "A Spark configuration property; repeatable.")
     Map<String, String> conf;
 
-    /** A session to use instead of building one (tests); it is not stopped. */
-    SparkSession session;
-
     @Override
     public Integer call() {
         Crossentropy kind;
@@ -135,7 +132,9 @@ public final class SparkMetricCommand implements Callable<Integer> {
         if (partitions != null && partitions < 1) {
             throw usage("--partitions (" + partitions + ") must be at least 1");
         }
-        SparkSession spark = session != null ? session : newSession();
+        // A session that already runs in this JVM (an embedding application, tests) is used as is and left running.
+        boolean ownSession = SparkSession.getDefaultSession().isEmpty();
+        SparkSession spark = ownSession ? newSession() : SparkSession.getDefaultSession().get();
         try {
             Dataset<Row> data = spark.read().format(fmt).load(input);
             if (partitions != null) {
@@ -155,7 +154,7 @@ public final class SparkMetricCommand implements Callable<Integer> {
             }
             return 0;
         } finally {
-            if (session == null) {
+            if (ownSession) {
                 spark.stop();
             }
         }

@@ -1,0 +1,47 @@
+# Sourced by xent-spark and xent-spark-bench: builds this module and xent-core when their sources changed, and
+# resolves Spark's classpath (provided scope) with Maven once, caching it in target/spark-classpath.txt.
+module="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(dirname "$module")"
+cp_file="$module/target/spark-classpath.txt"
+goal="${XENT_SPARK_GOAL:-compile}"
+stamp="$module/target/.built-$goal"
+
+stale() {
+    [[ ! -s "$cp_file" || ! -f "$stamp" ]] && return 0
+    [[ -n "$(find "$module/pom.xml" "$root/pom.xml" "$module/src" "$root/xent-core/src/main" "$root/xent-core/pom.xml" \
+        -newer "$stamp" -print -quit 2>/dev/null)" ]]
+}
+
+if stale; then
+    echo "xent spark: building xent-core and xent-spark_2.13, resolving Spark's classpath (once)..." >&2
+    (cd "$root" && mvn -q -B -pl xent-spark_2.13 -am -DskipTests "$goal" dependency:build-classpath \
+        -Dmdep.includeScope=compile -Dmdep.outputFile="$cp_file") >&2 || {
+        echo "xent: error: building the Spark module failed (mvn -pl xent-spark_2.13 -am $goal)" >&2
+        exit 1
+    }
+    touch "$stamp"
+fi
+
+# Spark 4 on JDK 17 reaches into the JDK's internals: the same list as Spark's own launcher; plus the Vector API,
+# which xent-core's SIMD kernels use when present.
+spark_jvm_flags=(
+    -XX:+IgnoreUnrecognizedVMOptions
+    --add-modules=jdk.incubator.vector
+    --add-opens=java.base/java.lang=ALL-UNNAMED
+    --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+    --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+    --add-opens=java.base/java.io=ALL-UNNAMED
+    --add-opens=java.base/java.net=ALL-UNNAMED
+    --add-opens=java.base/java.nio=ALL-UNNAMED
+    --add-opens=java.base/java.util=ALL-UNNAMED
+    --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+    --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+    --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+    --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+    --add-opens=java.base/sun.security.action=ALL-UNNAMED
+    --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+    -Djdk.reflect.useDirectMethodHandle=false
+    -Dio.netty.tryReflectionSetAccessible=true
+)
+spark_classpath="$module/target/classes:$(cat "$cp_file")"
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
