@@ -7,6 +7,7 @@ import dev.xent.ndarray.DType;
 import dev.xent.ndarray.NdArray;
 import java.nio.FloatBuffer;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -54,6 +55,14 @@ final class VectorKernel implements CrossEntropyKernel {
     private static final float LO = (float) Precision.FLOAT32.clipLow;
     private static final float HI = (float) Precision.FLOAT32.clipHigh;
     private static final float NEG_INF = Float.NEGATIVE_INFINITY;
+    /** {@code 0, 1, ..., LANES - 1}: lane indices for masks. */
+    private static final float[] IOTA = new float[LANES];
+
+    static {
+        for (int l = 0; l < LANES; l++) {
+            IOTA[l] = l;
+        }
+    }
 
     private VectorKernel() {}
 
@@ -71,6 +80,8 @@ final class VectorKernel implements CrossEntropyKernel {
         final float[] e = new float[LANES];
         final float[] f = new float[LANES];
         final float[] g = new float[LANES];
+        final double[] lanes = new double[LANES];
+        final double[][] virtual = new double[LANES][LANES];
         final double[] tot = new double[LANES];
         final double[] tot2 = new double[LANES];
         final double[] tot3 = new double[LANES];
@@ -83,6 +94,23 @@ final class VectorKernel implements CrossEntropyKernel {
         double s;
         double t;
         double w;
+
+        float[] tile = new float[0];
+        float[] tileT = new float[0];
+
+        float[] tile(int classes) {
+            if (tile.length < classes * LANES) {
+                tile = new float[classes * LANES];
+            }
+            return tile;
+        }
+
+        float[] tileT(int classes) {
+            if (tileT.length < classes * LANES) {
+                tileT = new float[classes * LANES];
+            }
+            return tileT;
+        }
 
         /** One strided row copied to a contiguous buffer (for rows left over from lane groups). */
         float[] gather(float[] a, int b, int stride, int classes, boolean target) {
@@ -179,7 +207,17 @@ final class VectorKernel implements CrossEntropyKernel {
     private static void sparseContiguous(float[] a, int b, int classes, int n, int[] labels, int lr,
                                          ProbabilityMode mode, double[] out, int op, Scratch sc) {
         boolean vector = classes >= MIN_VECTOR;
-        for (int j = 0; j < n; j++) {
+        int j = 0;
+        if (!vector && n >= MIN_VECTOR) {
+            // Few classes: transpose LANES rows into a class-major tile and run one row per lane (the lanes perform
+            // the twin's operations, so the result is the twin's).
+            float[] tile = sc.tile(classes);
+            for (; j + LANES <= n; j += LANES) {
+                transpose(a, b + j * classes, classes, tile);
+                sparseLanes(tile, 0, LANES, classes, labels, lr + j, mode, out, op + j, sc);
+            }
+        }
+        for (; j < n; j++) {
             int label = labels[lr + j];
             if (label == IGNORED) {
                 out[op + j] = 0.0;
@@ -189,6 +227,15 @@ final class VectorKernel implements CrossEntropyKernel {
             double loss = vector ? sparseRow(a, rb, classes, label, mode, sc)
                     : sparseTwin(a, rb, 1, classes, label, mode);
             out[op + j] = (float) loss;
+        }
+    }
+
+    /** {@code LANES} contiguous rows of {@code classes} from {@code a[b]} into {@code tile[c * LANES + row]}. */
+    private static void transpose(float[] a, int b, int classes, float[] tile) {
+        for (int r = 0; r < LANES; r++) {
+            for (int c = 0, i = b + r * classes; c < classes; c++, i++) {
+                tile[c * LANES + r] = a[i];
+            }
         }
     }
 
@@ -247,13 +294,20 @@ final class VectorKernel implements CrossEntropyKernel {
     }
 
     /*
-     * Contiguous row sums. Each is one loop of two vectors per step (two independent Kahan-compensated accumulators,
-     * for latency), then a scalar tail; the lanes are dumped in place and combined in double by combine(), in lane
-     * order. Vectors are never passed to helper methods: if C2 ran out of inlining budget such a call would box them.
+     * Contiguous row sums (sumExp, sum). The main loop reads two vectors per step into two independent
+     * Kahan-compensated accumulators (for latency); the rest (fewer than 2 LANES elements) goes one vector at a time
+     * into a third accumulator, the last of these re-reading the row's last vector with the lanes already counted
+     * masked off (masked lanes keep their accumulator), so there is no scalar tail and no load leaves the row. Rows
+     * shorter than one vector are summed by shortSum. Lanes are dumped in place and combined in double by combine(),
+     * as a pairwise tree. Vectors are never passed to helper methods: if C2 ran out of inlining budget such a call
+     * would box them. laneSums replays exactly this order for channels-first rows.
      */
 
     /** {@code sum exp(a[i] - max)} over {@code [from, to)}. */
     private static double sumExp(float[] a, int from, int to, float max, Scratch sc) {
+        if (to - from < LANES) {
+            return shortSum(a, from, to, EXP, max);
+        }
         FloatVector vmax = FloatVector.broadcast(F, max);
         FloatVector s0 = FloatVector.zero(F);
         FloatVector k0 = s0;
@@ -274,23 +328,26 @@ final class VectorKernel implements CrossEntropyKernel {
         k0.intoArray(sc.b, 0);
         s1.intoArray(sc.c, 0);
         k1.intoArray(sc.d, 0);
-        return combine(sc) + expTail(a, i, to, max);
-    }
-
-    private static double expTail(float[] a, int from, int to, float max) {
-        float s = 0f;
-        float k = 0f;
-        for (int i = from; i < to; i++) {
-            float y = FloatMath.exp(a[i] - max) - k;
-            float t = s + y;
-            k = (t - s) - y;
-            s = t;
+        FloatVector iota = FloatVector.fromArray(F, IOTA, 0);
+        FloatVector s2 = FloatVector.zero(F);
+        FloatVector k2 = s2;
+        for (; i < to; i += LANES) {
+            VectorMask<Float> m = iota.compare(VectorOperators.GE, (float) Math.max(0, i + LANES - to));
+            FloatVector y = VectorMath.exp(FloatVector.fromArray(F, a, Math.min(i, to - LANES)).sub(vmax)).sub(k2);
+            FloatVector t = s2.add(y);
+            k2 = k2.blend(t.sub(s2).sub(y), m);
+            s2 = s2.blend(t, m);
         }
-        return (double) s - k;
+        s2.intoArray(sc.e, 0);
+        k2.intoArray(sc.f, 0);
+        return combine(sc);
     }
 
     /** {@code sum clip(a[i])} (or the raw sum) over {@code [from, to)}, like {@link #sumExp}. */
     private static double sum(float[] a, int from, int to, boolean clip, Scratch sc) {
+        if (to - from < LANES) {
+            return shortSum(a, from, to, clip ? CLIP : RAW, 0f);
+        }
         FloatVector s0 = FloatVector.zero(F);
         FloatVector k0 = s0;
         FloatVector s1 = s0;
@@ -322,28 +379,63 @@ final class VectorKernel implements CrossEntropyKernel {
         k0.intoArray(sc.b, 0);
         s1.intoArray(sc.c, 0);
         k1.intoArray(sc.d, 0);
-        return combine(sc) + sumTail(a, i, to, clip);
+        FloatVector iota = FloatVector.fromArray(F, IOTA, 0);
+        FloatVector s2 = FloatVector.zero(F);
+        FloatVector k2 = s2;
+        for (; i < to; i += LANES) {
+            VectorMask<Float> m = iota.compare(VectorOperators.GE, (float) Math.max(0, i + LANES - to));
+            FloatVector v = FloatVector.fromArray(F, a, Math.min(i, to - LANES));
+            if (clip) {
+                v = v.blend(LO, v.compare(VectorOperators.LT, LO));
+                v = v.blend(HI, v.compare(VectorOperators.GT, HI));
+            }
+            FloatVector y = v.sub(k2);
+            FloatVector t = s2.add(y);
+            FloatVector c = t.sub(s2).sub(y);
+            if (!clip) {
+                c = c.blend(0f, c.compare(VectorOperators.NE, c));
+            }
+            k2 = k2.blend(c, m);
+            s2 = s2.blend(t, m);
+        }
+        s2.intoArray(sc.e, 0);
+        k2.intoArray(sc.f, 0);
+        return combine(sc);
     }
 
-    private static double sumTail(float[] a, int from, int to, boolean clip) {
+    /** Fewer than {@code LANES} elements: one scalar Kahan sum (the lanes of {@link #laneSums} do the same). */
+    private static double shortSum(float[] a, int from, int to, int kind, float max) {
         float s = 0f;
         float k = 0f;
         for (int i = from; i < to; i++) {
-            float y = (clip ? clip(a[i]) : a[i]) - k;
+            float y = (kind == EXP ? FloatMath.exp(a[i] - max) : kind == CLIP ? clip(a[i]) : a[i]) - k;
             float t = s + y;
-            k = finite((t - s) - y);
+            k = (t - s) - y;
+            if (kind == RAW) {
+                k = finite(k);
+            }
             s = t;
         }
         return (double) s - k;
     }
 
-    /** The dumped accumulators {@code (a - b) + (c - d)}, lane by lane, summed in double. */
+    /** The dumped accumulators {@code ((a - b) + (c - d)) + (e - f)} per lane, summed in double as a pairwise tree. */
     private static double combine(Scratch sc) {
-        double total = 0;
+        double[] x = sc.lanes;
         for (int l = 0; l < LANES; l++) {
-            total += ((double) sc.a[l] - sc.b[l]) + ((double) sc.c[l] - sc.d[l]);
+            x[l] = (((double) sc.a[l] - sc.b[l]) + ((double) sc.c[l] - sc.d[l])) + ((double) sc.e[l] - sc.f[l]);
         }
-        return total;
+        return tree(x);
+    }
+
+    /** {@code x[0] + ... + x[LANES - 1]} as a pairwise tree (the order {@link #laneSums} replays); clobbers x. */
+    static double tree(double[] x) {
+        for (int w = LANES / 2; w >= 1; w >>= 1) {
+            for (int l = 0; l < w; l++) {
+                x[l] += x[l + w];
+            }
+        }
+        return x[0];
     }
 
     /** The dumped single accumulators {@code x - y}, lane by lane, summed in double. */
@@ -439,60 +531,79 @@ final class VectorKernel implements CrossEntropyKernel {
     private static final int EXP = 2;
 
     /**
-     * For {@code LANES} strided rows: into {@code tot[row]}, what {@link #sum} ({@code CLIP}, {@code RAW}) or
-     * {@link #sumExp} ({@code EXP}) returns for that row's classes {@code [from, to)}. Phase {@code l < LANES} is
-     * virtual lane {@code l} of the contiguous loop (classes {@code l, l + 2 LANES, ...} into the first accumulator,
-     * {@code l + LANES, l + 3 LANES, ...} into the second); phase {@code LANES} is the scalar tail.
+     * For {@code LANES} strided rows: into {@code tot[row]}, exactly what {@link #sum} ({@code CLIP}, {@code RAW}) or
+     * {@link #sumExp} ({@code EXP}) returns for that row's classes {@code [from, to)}. Phase {@code l} replays virtual
+     * lane {@code l} of the contiguous loop: the classes that lane {@code l} of each accumulator reads, step by step,
+     * including the masked last step; the per-lane results are then combined by the same {@link #tree}.
      */
     private static void laneSums(float[] a, int b, int stride, int from, int to, int kind, FloatVector max,
                                  double[] tot, Scratch sc) {
         int len = to - from;
-        int n2 = len / (2 * LANES) * (2 * LANES);
         int base = b + from * stride;
-        java.util.Arrays.fill(tot, 0.0);
         FloatVector zero = FloatVector.zero(F);
-        for (int l = 0; l <= LANES; l++) {
-            boolean tail = l == LANES;
-            int first = tail ? n2 : l;
-            int step = tail ? 1 : 2 * LANES;
-            int limit = tail ? len : n2;
-            boolean fin = tail ? kind != EXP : kind == RAW;
-            FloatVector s0 = zero;
-            FloatVector k0 = zero;
-            FloatVector s1 = zero;
-            FloatVector k1 = zero;
-            for (int c = first; c < limit; c += step) {
-                FloatVector x0 = FloatVector.fromArray(F, a, base + c * stride);
-                FloatVector y0 = (kind == EXP ? VectorMath.exp(x0.sub(max)) : kind == CLIP
-                        ? x0.blend(LO, x0.compare(VectorOperators.LT, LO)).blend(HI, x0.compare(VectorOperators.GT, HI))
-                        : x0).sub(k0);
-                FloatVector t0 = s0.add(y0);
-                k0 = t0.sub(s0).sub(y0);
-                if (fin) {
-                    k0 = k0.blend(0f, k0.compare(VectorOperators.NE, k0));
+        if (len < LANES) {
+            FloatVector s = zero;
+            FloatVector k = zero;
+            for (int c = 0; c < len; c++) {
+                FloatVector x = FloatVector.fromArray(F, a, base + c * stride);
+                FloatVector y = (kind == EXP ? VectorMath.exp(x.sub(max)) : kind == CLIP
+                        ? x.blend(LO, x.compare(VectorOperators.LT, LO)).blend(HI, x.compare(VectorOperators.GT, HI))
+                        : x).sub(k);
+                FloatVector t = s.add(y);
+                k = t.sub(s).sub(y);
+                if (kind == RAW) {
+                    k = k.blend(0f, k.compare(VectorOperators.NE, k));
                 }
-                s0 = t0;
-                if (!tail) {
-                    FloatVector x1 = FloatVector.fromArray(F, a, base + (c + LANES) * stride);
-                    FloatVector y1 = (kind == EXP ? VectorMath.exp(x1.sub(max)) : kind == CLIP
-                            ? x1.blend(LO, x1.compare(VectorOperators.LT, LO)).blend(HI, x1.compare(VectorOperators.GT, HI))
-                            : x1).sub(k1);
-                    FloatVector t1 = s1.add(y1);
-                    k1 = t1.sub(s1).sub(y1);
-                    if (fin) {
-                        k1 = k1.blend(0f, k1.compare(VectorOperators.NE, k1));
-                    }
-                    s1 = t1;
-                }
+                s = t;
             }
-            s0.intoArray(sc.a, 0);
-            k0.intoArray(sc.b, 0);
-            s1.intoArray(sc.c, 0);
-            k1.intoArray(sc.d, 0);
+            s.intoArray(sc.a, 0);
+            k.intoArray(sc.b, 0);
             for (int r = 0; r < LANES; r++) {
-                tot[r] += tail ? (double) sc.a[r] - sc.b[r]
-                        : ((double) sc.a[r] - sc.b[r]) + ((double) sc.c[r] - sc.d[r]);
+                tot[r] = (double) sc.a[r] - sc.b[r];
             }
+            return;
+        }
+        int n2 = len / (2 * LANES) * (2 * LANES);
+        double[][] virtual = sc.virtual;
+        for (int l = 0; l < LANES; l++) {
+            // acc = 0, 1: the main loop's two accumulators (lane l reads class step + l, step + LANES + l);
+            // acc = 2: the single-vector rest, whose last step reads the row's last vector, lane l counted if unmasked.
+            double lane = 0;
+            for (int acc = 0; acc < 3; acc++) {
+                FloatVector s = zero;
+                FloatVector k = zero;
+                int first = acc < 2 ? acc * LANES + l : n2;
+                int limit = acc < 2 ? n2 : len;
+                int step = acc < 2 ? 2 * LANES : LANES;
+                for (int i = first; i < limit; i += step) {
+                    int c = i;
+                    if (acc == 2) {
+                        if (l < i + LANES - len) {
+                            continue; // masked: already counted
+                        }
+                        c = Math.min(i, len - LANES) + l;
+                    }
+                    FloatVector x = FloatVector.fromArray(F, a, base + c * stride);
+                    FloatVector y = (kind == EXP ? VectorMath.exp(x.sub(max)) : kind == CLIP
+                            ? x.blend(LO, x.compare(VectorOperators.LT, LO)).blend(HI, x.compare(VectorOperators.GT, HI))
+                            : x).sub(k);
+                    FloatVector t = s.add(y);
+                    k = t.sub(s).sub(y);
+                    if (kind == RAW) {
+                        k = k.blend(0f, k.compare(VectorOperators.NE, k));
+                    }
+                    s = t;
+                }
+                s.intoArray(acc == 0 ? sc.a : acc == 1 ? sc.c : sc.e, 0);
+                k.intoArray(acc == 0 ? sc.b : acc == 1 ? sc.d : sc.f, 0);
+            }
+            for (int r = 0; r < LANES; r++) {
+                virtual[r][l] = (((double) sc.a[r] - sc.b[r]) + ((double) sc.c[r] - sc.d[r]))
+                        + ((double) sc.e[r] - sc.f[r]);
+            }
+        }
+        for (int r = 0; r < LANES; r++) {
+            tot[r] = tree(virtual[r]);
         }
     }
 
@@ -748,7 +859,17 @@ final class VectorKernel implements CrossEntropyKernel {
     private static void catContiguous(float[] p, int pb, float[] t, int tb, int classes, int n, Smoothing sm,
                                       ProbabilityMode mode, double[] out, int op, Scratch sc) {
         boolean vector = classes >= MIN_VECTOR;
-        for (int j = 0; j < n; j++) {
+        int j = 0;
+        if (!vector && n >= MIN_VECTOR) {
+            float[] tile = sc.tile(classes);
+            float[] tileT = sc.tileT(classes);
+            for (; j + LANES <= n; j += LANES) {
+                transpose(p, pb + j * classes, classes, tile);
+                transpose(t, tb + j * classes, classes, tileT);
+                catLanes(tile, 0, tileT, 0, LANES, classes, sm, mode, out, op + j, sc);
+            }
+        }
+        for (; j < n; j++) {
             int pr = pb + j * classes;
             int tr = tb + j * classes;
             double loss = vector ? catRow(p, pr, t, tr, classes, sm, mode, sc)
