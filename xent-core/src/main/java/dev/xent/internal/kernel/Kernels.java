@@ -14,7 +14,9 @@ import java.util.logging.Logger;
  *       {@code scalar}), {@code vector} (the same, but logged as a warning when it cannot be honoured) or
  *       {@code scalar} (the reference loops);
  *   <li>{@code xent.threads}: how many threads one large call may use (default: the available processors;
- *       {@code 1} keeps every call on the caller's thread). Results are bit-identical for any value.
+ *       {@code 1} keeps every call on the caller's thread). Results are bit-identical for any value;
+ *   <li>{@code xent.warmup}: {@code false} skips warming the SIMD kernel up in the background at start (see
+ *       {@code WarmUp}; large first calls otherwise wait for it, at most 1.5 s).
  * </ul>
  * The Vector API needs {@code --add-modules jdk.incubator.vector} on the {@code java} command line; without it the
  * scalar kernel runs and the log line says how to enable SIMD.
@@ -108,6 +110,9 @@ public final class Kernels {
         int threads = threads(threadsProperty);
         if (threads > 1) {
             k = new ParallelKernel(k, threads, ParallelKernel.DEFAULT_MIN_ELEMENTS);
+        }
+        if (!k.name().startsWith("scalar") && !"false".equals(System.getProperty("xent.warmup"))) {
+            k = new WarmUp.WarmKernel(k, WarmUp.start(k));
         }
         String line = "xent kernels: " + k.name() + " (xent.kernels=" + kernels + ")" + note;
         LOG.log(level, line);

@@ -363,7 +363,23 @@ class KernelAgreementTest {
             assertEquals("vector", k.name());
         }
         CrossEntropyKernel p = Kernels.choose(property, "3");
+        if (p instanceof WarmUp.WarmKernel) {
+            p = ((WarmUp.WarmKernel) p).delegate();
+        }
         assertTrue(p instanceof ParallelKernel && ((ParallelKernel) p).threads() == 3, p.name());
+    }
+
+    static Stream<Case> someCases() {
+        return cases().filter(c -> c.rows() * c.classes >= 1000).limit(12);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("someCases")
+    void warmKernelForwardsUnchanged(Case c) {
+        // The warm-up wrapper only delays large calls; it never changes a value.
+        Data d = new Data(c);
+        CrossEntropyKernel k = vectorOrScalar();
+        assertArrayEquals(run(k, c, d), run(new WarmUp.WarmKernel(k, WarmUp.start(k)), c, d), c.toString());
     }
 
     static Stream<String> properties() {
