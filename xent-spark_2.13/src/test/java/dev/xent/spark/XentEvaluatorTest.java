@@ -90,6 +90,15 @@ class XentEvaluatorTest {
         assertEquals(e.options(), loaded.options());
         assertEquals("w", loaded.getOrDefault(loaded.weightCol()));
         assertEquals(e.evaluate(frame), loaded.evaluate(frame));
+
+        // Inside a saved CrossValidator, MLlib finds the reader through the static read().
+        LogisticRegression lr = new LogisticRegression();
+        String cvPath = dir.resolve("cv").toString();
+        new CrossValidator().setEstimator(lr).setEvaluator(e)
+                .setEstimatorParamMaps(new ParamGridBuilder().addGrid(lr.regParam(), new double[] {0.1}).build())
+                .write().save(cvPath);
+        XentEvaluator inCv = (XentEvaluator) CrossValidator.load(cvPath).getEvaluator();
+        assertEquals(e.options(), inCv.options());
     }
 
     @Test
