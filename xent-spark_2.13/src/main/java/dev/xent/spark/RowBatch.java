@@ -28,10 +28,13 @@ final class RowBatch {
     final int rowSize;
     final int labelSize;
     final int capacity;
-    private final float[] floats;
-    private final double[] doubles;
-    private final double[] labels;
-    private final double[] weights;
+    /** Rows the arrays hold now: they start small and double up to {@link #capacity}, so that a GROUP BY with many
+     * small groups does not hold a full batch per group. */
+    private int allocated;
+    private float[] floats;
+    private double[] doubles;
+    private double[] labels;
+    private double[] weights;
     private int n;
     /** The partition-local index of the first gathered row. */
     private long firstRow;
@@ -44,10 +47,23 @@ final class RowBatch {
         this.rowSize = size(rowShape);
         this.labelSize = size(labelShape);
         this.capacity = Math.max(1, Math.min(agg.options.batchRows(), MAX_ELEMENTS / Math.max(1, rowSize)));
-        this.floats = float32 ? new float[capacity * rowSize] : null;
-        this.doubles = float32 ? null : new double[capacity * rowSize];
-        this.labels = new double[capacity * labelSize];
-        this.weights = agg.weighted ? new double[capacity] : null;
+        allocate(Math.min(capacity, 8));
+    }
+
+    private void allocate(int rows) {
+        allocated = rows;
+        floats = float32 ? (floats == null ? new float[rows * rowSize] : Arrays.copyOf(floats, rows * rowSize)) : null;
+        doubles = float32 ? null
+                : doubles == null ? new double[rows * rowSize] : Arrays.copyOf(doubles, rows * rowSize);
+        labels = labels == null ? new double[rows * labelSize] : Arrays.copyOf(labels, rows * labelSize);
+        weights = !agg.weighted ? null : weights == null ? new double[rows] : Arrays.copyOf(weights, rows);
+    }
+
+    /** Makes room for one more row. */
+    private void reserve() {
+        if (n == allocated) {
+            allocate(Math.min(capacity, allocated * 2));
+        }
     }
 
     static int size(int[] shape) {
@@ -71,6 +87,7 @@ final class RowBatch {
         if (n == 0) {
             firstRow = rowIndex;
         }
+        reserve();
         if (float32) {
             System.arraycopy(fp, 0, floats, n * rowSize, rowSize);
         } else {
@@ -96,6 +113,7 @@ final class RowBatch {
         if (n == 0) {
             firstRow = rowIndex;
         }
+        reserve();
         if (prediction instanceof UnsafeArrayData) {
             UnsafeArrayData u = (UnsafeArrayData) prediction;
             long header = UnsafeArrayData.calculateHeaderPortionInBytes(rowSize);

@@ -31,7 +31,7 @@ class SqlFunctionsTest {
         XentFunctions.register(spark, XentOptions.builder().fromLogits(true).build(), "xent_logits_");
         XentFunctions.register(spark, XentOptions.builder().labelSmoothing(0.1).build(), "xent_smooth_");
         XentFunctions.register(spark, XentOptions.builder().ignoreClass(0).build(), "xent_ignore0_");
-        TestData d = new TestData(11, 300, 5);
+        TestData d = new TestData(11, 900, 5);
         d.frame(spark).createOrReplaceTempView("random_rows");
         data = d;
     }
@@ -135,6 +135,23 @@ class SqlFunctionsTest {
         igw.updateState(NdArray.of(data.labels), NdArray.of(data.probabilities, data.rows, data.classes),
                 NdArray.of(data.weights));
         TestData.assertRelative(igw.result(), r.getDouble(3), 1e-12, "ignoreClass weighted");
+    }
+
+    @Test
+    void groupByWithMoreGroupsThanTheHashAggregateHoldsMatchesTheCorePerGroup() {
+        // 300 groups exceed ObjectHashAggregate's 128 before it falls back to sorting, which encodes buffers.
+        List<Row> rows = spark.sql("SELECT id % 300 AS g, xent_sparse_categorical_crossentropy(label, pf, w) AS m"
+                + " FROM random_rows GROUP BY id % 300 ORDER BY g").collectAsList();
+        assertEquals(300, rows.size());
+        for (int g : new int[] {0, 7, 299}) {
+            MeanMetricWrapper m = XentOptions.defaults().metric(Crossentropy.SPARSE_CATEGORICAL);
+            for (int i = g; i < data.rows; i += 300) {
+                m.updateState(NdArray.of(new int[] {data.labels[i]}),
+                        NdArray.of(java.util.Arrays.copyOfRange(data.probabilities, i * data.classes,
+                                (i + 1) * data.classes), 1, data.classes), NdArray.of(new double[] {data.weights[i]}));
+            }
+            TestData.assertRelative(m.result(), rows.get(g).getDouble(1), 1e-12, "group " + g);
+        }
     }
 
     @Test
