@@ -12,15 +12,28 @@ stale() {
         -newer "$stamp" -print -quit 2>/dev/null)" ]]
 }
 
+if stale && command -v flock >/dev/null 2>&1; then
+    # The same lock as ./xent's build: both build xent-core into xent-core/target.
+    mkdir -p "$root/.xent-build"
+    exec 9>"$root/.xent-build/build.lock"
+    flock 9
+fi
 if stale; then
     echo "xent spark: building xent-core and xent-spark_2.13, resolving Spark's classpath (once)..." >&2
-    (cd "$root" && mvn -q -B -pl xent-spark_2.13 -am -DskipTests "$goal" dependency:build-classpath \
-        -Dmdep.includeScope=compile -Dmdep.outputFile="$cp_file") >&2 || {
+    # (Some Maven 3.8 builds print bare colour resets even in batch mode: drop them.)
+    set +e
+    (cd "$root" && mvn -q -B -Dstyle.color=never -pl xent-spark_2.13 -am -DskipTests "$goal" \
+        dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile="$cp_file") 2>&1 \
+        | sed -e $'s/\x1b\\[0m//g' -e '/^$/d' >&2
+    status="${PIPESTATUS[0]}"
+    set -e
+    if [[ "$status" -ne 0 ]]; then
         echo "xent: error: building the Spark module failed (mvn -pl xent-spark_2.13 -am $goal)" >&2
         exit 1
-    }
+    fi
     touch "$stamp"
 fi
+exec 9>&-
 
 # Spark 4 on JDK 17 reaches into the JDK's internals: the same list as Spark's own launcher; plus the Vector API,
 # which xent-core's SIMD kernels use when present.

@@ -179,6 +179,10 @@ class SqlFunctionsTest {
         Row s = r.getStruct(2);
         assertEquals(0.0, s.getDouble(s.fieldIndex("count")));
         assertEquals(0L, s.getLong(s.fieldIndex("rows")));
+        XentSummary scan = XentFunctions.aggregate(spark.table("random_rows").where("id < 0"),
+                Crossentropy.SPARSE_CATEGORICAL, false, XentOptions.defaults(), "label", "pf", "w", null);
+        assertEquals(0.0, scan.getResult());
+        assertEquals(0L, scan.getRows());
     }
 
     @Test

@@ -129,6 +129,13 @@ public final class SparkMetricCommand implements Callable<Integer> {
         if (!fmt.equals("parquet") && !fmt.equals("orc") && !fmt.equals("json")) {
             throw usage("--format (" + fmt + ") must be parquet, orc or json");
         }
+        if (!input.contains("://") || input.startsWith("file:")) {
+            java.nio.file.Path local = java.nio.file.Path.of(input.startsWith("file:")
+                    ? java.net.URI.create(input).getPath() : input);
+            if (!java.nio.file.Files.exists(local)) {
+                throw new IllegalArgumentException(input + ": no such file or directory");
+            }
+        }
         if (partitions != null && partitions < 1) {
             throw usage("--partitions (" + partitions + ") must be at least 1");
         }

@@ -135,6 +135,15 @@ class SparkMetricCommandTest {
     }
 
     @Test
+    void aMissingInputIsOneLine() {
+        Run run = new Run("metric", "sparse_categorical_crossentropy", "--input", dir.resolve("nope.parquet").toString(),
+                "--label-col", "label", "--prediction-col", "probs");
+        assertEquals(1, run.code);
+        assertEquals("xent: error: " + dir.resolve("nope.parquet") + ": no such file or directory"
+                + System.lineSeparator(), run.err);
+    }
+
+    @Test
     void formatsByExtension() {
         assertEquals("parquet", SparkMetricCommand.formatOf("/data/predictions/"));
         assertEquals("orc", SparkMetricCommand.formatOf("x.ORC"));
