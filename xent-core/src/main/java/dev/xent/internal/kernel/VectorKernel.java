@@ -31,7 +31,9 @@ import jdk.incubator.vector.VectorOperators;
  *
  * <p>Numerics: per-element work is float32, as in Keras; running sums are Kahan-compensated float lanes combined in
  * double, and the one log per row is {@code Math.log} in double, so each result is within float32 rounding of the
- * {@link ScalarKernel} reference.
+ * {@link ScalarKernel} reference. One documented exception: categorical cross-entropy from logits whose differences
+ * exceed the float range (about 3e38, e.g. logits of +-2e38) overflows to infinity or NaN here, as it does in Keras
+ * (float32), where the reference, computing in double, stays finite.
  *
  * <p>A row's result depends only on its data: not on the lane, chunk or thread that computed it, nor on where the
  * class axis is. Rows with fewer than {@link #MIN_VECTOR} classes use one sequential order everywhere (the lanes of
