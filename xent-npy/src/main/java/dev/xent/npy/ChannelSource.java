@@ -2,6 +2,7 @@ package dev.xent.npy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
@@ -44,6 +45,27 @@ final class ChannelSource implements ByteSource {
                         + " although it had " + size + " bytes when opened; was it changed while being read?");
             }
             p += n;
+        }
+    }
+
+    /**
+     * Bytes {@code [position, position + length)} mapped read-only, or null if the file is shorter now than when
+     * opened or mapping fails (the caller then reads, which reports a short file). The mapping stays valid while the buffer is referenced,
+     * even after the channel is closed.
+     */
+    MappedByteBuffer map(long position, int length) throws IOException {
+        if (position < 0 || length > size - position) {
+            throw new NpyFormatException(Text.name(name) + ": reading bytes [" + position + ", "
+                    + (position + length) + ") past the end (" + size + " bytes)");
+        }
+        long p = start + position;
+        if (channel.size() < p + length) {
+            return null;
+        }
+        try {
+            return channel.map(FileChannel.MapMode.READ_ONLY, p, length);
+        } catch (IOException e) {
+            return null; // no address space or mapping not supported here: the caller reads instead
         }
     }
 

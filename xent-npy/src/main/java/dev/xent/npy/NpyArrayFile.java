@@ -5,6 +5,8 @@ import dev.xent.ndarray.NdArray;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -46,9 +48,17 @@ import java.util.Objects;
  * integers widen. A uint64 value above {@code Long.MAX_VALUE}, or a bool byte other than 0 or 1, is refused with an
  * error naming the element. Floating-point values, NaN and infinities included, are passed on unchanged.
  *
- * <p><b>Performance.</b> Reads are positional {@link FileChannel} reads through one direct buffer of at most 1 MiB,
- * so files over 2 GiB work and the heap holds only the chunk returned. Each call returns a fresh heap array;
- * C-order float32, float64, int32 and int64 data is bulk-copied. A Fortran-order chunk is assembled column by
+ * <p><b>Performance.</b> C-order float32, float64, int32 and int64 data in the machine's byte order (little-endian
+ * {@code <f4 <f8 <i4 <i8} on x86 and ARM), in a {@code .npy} file or a stored {@code .npz} entry, is not copied:
+ * {@link #readRows(long, int)} maps the rows' bytes read-only ({@link FileChannel#map}) and returns a
+ * buffer-backed view ({@link NdArray#buffer()}); reads under 64 KiB or over 1 GiB are copied as below. The system
+ * property {@code xent.npy.mmap=false}, read when a file is opened, turns mapping off. <i>Lifetime:</i> a mapped
+ * view is valid until {@link #close()} (in fact as long as it is referenced: the mapping is released when the view
+ * is garbage-collected); it shows the file as it is, so the file must not be changed while views are in use (a
+ * file truncated under a view makes reading it fail with an {@link InternalError}). Everything else is read with
+ * positional {@link FileChannel} reads through one direct buffer of at most 1 MiB, so files over 2 GiB work and
+ * the heap holds only the chunk returned, into a fresh heap array; C-order float32, float64, int32 and int64 data
+ * is bulk-copied. A Fortran-order chunk is assembled column by
  * column (each column's rows are contiguous in the file). Stored {@code .npz} entries are read in place like a
  * {@code .npy} file. Deflated entries are inflated on the fly: reading rows in increasing order costs one pass over
  * the entry; going back restarts inflation from the start of the entry; a deflated Fortran-order array is inflated
@@ -62,6 +72,12 @@ public final class NpyArrayFile implements Closeable {
     /** The largest chunk, in elements, that fits in one Java array. */
     static final int MAX_CHUNK_ELEMENTS = Integer.MAX_VALUE - 8;
     private static final int BUFFER_BYTES = 1 << 20;
+    /** The largest read that is mapped rather than copied. */
+    static final int MAX_MAP_BYTES = 1 << 30;
+    /** Whether mapped reads touch their pages before returning ({@code -Dxent.npy.mmap.load=true}). */
+    private static final boolean LOAD = Boolean.getBoolean("xent.npy.mmap.load");
+    /** The smallest read that is mapped. */
+    static final int MIN_MAP_BYTES = 1 << 16;
 
     private final String name;
     private final String where;
@@ -77,6 +93,10 @@ public final class NpyArrayFile implements Closeable {
     private Object scratch;
     private Path tempFile;
     private boolean closed;
+    /** Whether C-order reads of a bulk type in native byte order are mapped rather than copied. */
+    private boolean mapping;
+    /** Smaller reads are copied: a mapping costs two system calls and a page fault per 4 KiB to 64 KiB. */
+    private int minMapBytes = MIN_MAP_BYTES;
 
     private NpyArrayFile(String name, NpyHeader header, FileChannel channel, ByteSource source) {
         this.name = name;
@@ -95,6 +115,27 @@ public final class NpyArrayFile implements Closeable {
         }
         this.rowSize = r;
         this.fortranLayout = header.fortranLayout();
+        this.mapping = !"false".equalsIgnoreCase(System.getProperty("xent.npy.mmap"))
+                && source instanceof ChannelSource && !fortranLayout && header.order == ByteOrder.nativeOrder()
+                && (header.type == ElementType.FLOAT32 || header.type == ElementType.FLOAT64
+                || header.type == ElementType.INT32 || header.type == ElementType.INT64);
+    }
+
+    /** Turns mapping off for this file, so every read copies (for tests comparing the two paths). */
+    NpyArrayFile copying() {
+        mapping = false;
+        return this;
+    }
+
+    /** Maps reads of any size (if mapping applies), for tests. */
+    NpyArrayFile mappingAll() {
+        minMapBytes = 1;
+        return this;
+    }
+
+    /** Whether reads of this file return mapped views. */
+    boolean mapped() {
+        return mapping;
     }
 
     /**
@@ -271,7 +312,8 @@ public final class NpyArrayFile implements Closeable {
 
     /**
      * Rows {@code [from, from + count)} of the first axis, converted to the {@linkplain #naturalDType() natural
-     * dtype}, in row-major (C) order whatever the file's order, in a fresh heap array of shape
+     * dtype}, in row-major (C) order whatever the file's order, in a fresh heap array, or a read-only mapped view
+     * (see "Performance" above), of shape
      * {@code (count, shape[1], ...)}. For a rank-0 array, {@code readRows(0, 1)} returns the scalar (shape
      * {@code ()}). Memory used: the result plus a buffer of at most 1 MiB kept by this object.
      *
@@ -334,6 +376,13 @@ public final class NpyArrayFile implements Closeable {
             }
         }
         try {
+            long bytes = n * header.type.size;
+            if (mapping && outShape.length > 0 && bytes >= minMapBytes && bytes > 0 && bytes <= MAX_MAP_BYTES) {
+                NdArray view = map(from, (int) n, outShape);
+                if (view != null) {
+                    return view;
+                }
+            }
             Object out = allocate((int) n, from, count);
             if (n > 0) {
                 if (fortranLayout) {
@@ -350,6 +399,25 @@ public final class NpyArrayFile implements Closeable {
             }
         } catch (IOException | RuntimeException e) {
             throw wrap(e, where);
+        }
+    }
+
+    /** A view of {@code n} elements from row {@code from}, mapped; null if the file is now shorter (then read). */
+    private NdArray map(long from, int n, int[] outShape) throws IOException {
+        MappedByteBuffer m = ((ChannelSource) source).map(header.dataOffset + from * rowSize * header.type.size,
+                n * header.type.size);
+        if (m == null) {
+            return null;
+        }
+        if (LOAD) {
+            m.load();
+        }
+        ByteBuffer b = m.order(header.order);
+        switch (header.type.natural) {
+            case FLOAT32: return NdArray.of(b.asFloatBuffer(), outShape);
+            case FLOAT64: return NdArray.of(b.asDoubleBuffer(), outShape);
+            case INT32: return NdArray.of(b.asIntBuffer(), outShape);
+            default: return NdArray.of(b.asLongBuffer(), outShape);
         }
     }
 
