@@ -8,7 +8,9 @@ import java.util.concurrent.BlockingQueue;
 /**
  * Reads the inputs chunk by chunk on one background thread, at most two chunks ahead, so that reading the next
  * chunk overlaps computing the current one and memory stays bounded by a few chunks whatever the file size.
- * Integer and bool predictions are converted to float32 here.
+ * C-order float32/float64/int32/int64 inputs in native byte order come from xent-npy as read-only views of the
+ * mapped file (no copy, no heap) and go to xent-core as they are; they stay valid while referenced, and the files
+ * are closed only after the last chunk is computed. Integer and bool predictions are converted to float32 here.
  *
  * <p>Used by one consumer thread; {@link #close()} stops the reader.
  */
