@@ -34,31 +34,9 @@ MODEL_DIR = "xent-keras/src/test/resources/models"
 # JSON encoding (the format of tools/golden/generate.py: ARR = {"dtype", "shape", "data"}; NaN/inf as strings)
 # ------------------------------------------------------------------------------------------------------------
 
-def enc_num(x, dtype):
-    if np.issubdtype(np.dtype(dtype), np.integer):
-        return int(x)
-    x = float(x)
-    if np.isnan(x):
-        return "NaN"
-    if np.isinf(x):
-        return "Infinity" if x > 0 else "-Infinity"
-    if np.dtype(dtype) == np.float32:
-        f32 = np.float32(x)
-        out = float(str(f32))
-        assert np.float32(out).tobytes() == f32.tobytes(), (x, out)
-        return out
-    return x
-
-
-def arr(a):
-    a = np.asarray(a)
-    dtype = str(a.dtype)
-    assert dtype in ("float32", "float64", "int32", "int64"), dtype
-    return {"dtype": dtype, "shape": list(a.shape), "data": [enc_num(v, dtype) for v in a.reshape(-1)]}
-
-
-def arr_or_none(a):
-    return None if a is None else arr(a)
+# enc_num / arr / arr_or_none are generate.py's, so that every golden file encodes numbers the same way.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from generate import arr, arr_or_none, enc_num  # noqa: E402
 
 
 def num(x):
