@@ -134,14 +134,14 @@ final class Plan {
                 labels = ShapeRules.remove(labels, classAxis);
             }
             if (!Arrays.equals(labels, values)) {
-                throw new DataException(n.yTrue + " shape " + ShapeRules.str(t) + " does not match " + n.yPred
-                        + " shape " + ShapeRules.str(p) + ": sparse labels must have the predictions' shape without"
+                throw new DataException("--y-true " + n.yTrue + " shape " + ShapeRules.str(t) + " does not match --y-pred "
+                        + n.yPred + " shape " + ShapeRules.str(p) + ": sparse labels must have the predictions' shape without"
                         + " the class axis (" + classAxis + "), i.e. " + ShapeRules.str(values)
                         + ", optionally with a 1 at the class axis");
             }
         } else if (!Arrays.equals(t2, p2)) {
-            throw new DataException(n.yTrue + " shape " + ShapeRules.str(t) + " does not match " + n.yPred + " shape "
-                    + ShapeRules.str(p) + ": categorical targets must have the same shape as the predictions");
+            throw new DataException("--y-true " + n.yTrue + " shape " + ShapeRules.str(t) + " does not match --y-pred "
+                    + n.yPred + " shape " + ShapeRules.str(p) + ": categorical targets must have the same shape as the predictions");
         }
         return values;
     }

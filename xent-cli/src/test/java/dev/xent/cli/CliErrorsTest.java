@@ -148,14 +148,16 @@ class CliErrorsTest {
     @Test
     void sparseShapeMismatch() throws IOException {
         String t = write("t3.npy", NdArray.of(new int[] {1, 2, 0, 1, 2, 0}, 2, 3));
-        assertDataError(t + " shape (2, 3) does not match " + yPred + " shape (2, 3): sparse labels must have the"
+        assertDataError("--y-true " + t + " shape (2, 3) does not match --y-pred " + yPred
+                + " shape (2, 3): sparse labels must have the"
                 + " predictions' shape without the class axis (1), i.e. (2,), optionally with a 1 at the class axis",
                 Cli.run("metric", "sparse_categorical_crossentropy", "--y-true", t, "--y-pred", yPred));
     }
 
     @Test
     void categoricalShapeMismatch() {
-        assertDataError(yTrue + " shape (2,) does not match " + yPred + " shape (2, 3): categorical targets must have"
+        assertDataError("--y-true " + yTrue + " shape (2,) does not match --y-pred " + yPred
+                + " shape (2, 3): categorical targets must have"
                 + " the same shape as the predictions",
                 Cli.run("loss", "categorical_crossentropy", "--y-true", yTrue, "--y-pred", yPred));
     }
