@@ -74,18 +74,7 @@ public abstract class Loss {
      * @throws IllegalArgumentException on bad input: shapes, labels, weights that do not broadcast
      */
     public final NdArray call(NdArray yTrue, NdArray yPred, NdArray sampleWeight) {
-        Reductions.LossResult r = Reductions.reduceLoss(values(yTrue, yPred), sampleWeight, reduction.kerasName());
-        if (r.values == null) {
-            return dtype == DType.FLOAT64 ? NdArray.scalar(r.value) : NdArray.scalar((float) r.value);
-        }
-        if (dtype == DType.FLOAT64) {
-            return NdArray.of(r.values, 0, r.shape);
-        }
-        float[] f = new float[r.values.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) r.values[i];
-        }
-        return NdArray.of(f, 0, r.shape);
+        return toArray(Reductions.reduceLoss(values(yTrue, yPred), sampleWeight, reduction.kerasName()));
     }
 
     /**
@@ -141,7 +130,7 @@ public abstract class Loss {
      */
     public final NdArray gradient(NdArray yTrue, NdArray yPred, NdArray sampleWeight) {
         ElementValues v = values(yTrue, yPred);
-        return toArray(gradientOf(yTrue, yPred, v, sampleWeight, reduction.kerasName()), yPred.shape());
+        return toArray(gradientOf(yTrue, yPred, v, sampleWeight, reduction.kerasName()), yPred.shape(), dtype);
     }
 
     /**
@@ -179,7 +168,7 @@ public abstract class Loss {
                 g[i] = d == 0 ? 0.0 : p.round(g[i] / d);
             }
         }
-        return toArray(g, yPred.shape());
+        return toArray(g, yPred.shape(), dtype);
     }
 
     /**
@@ -189,17 +178,21 @@ public abstract class Loss {
     public final LossAndGradient lossAndGradient(NdArray yTrue, NdArray yPred, NdArray sampleWeight) {
         ElementValues v = values(yTrue, yPred);
         Reductions.LossResult r = Reductions.reduceLoss(v, sampleWeight, reduction.kerasName());
-        NdArray loss;
-        if (r.values == null) {
-            loss = dtype == DType.FLOAT64 ? NdArray.scalar(r.value) : NdArray.scalar((float) r.value);
-        } else {
-            loss = toArray(r.values, r.shape);
-        }
-        NdArray gradient = toArray(gradientOf(yTrue, yPred, v, sampleWeight, reduction.kerasName()), yPred.shape());
-        return new LossAndGradient(reduction, loss, r.values == null ? r.value : Double.NaN, gradient);
+        NdArray gradient = toArray(gradientOf(yTrue, yPred, v, sampleWeight, reduction.kerasName()), yPred.shape(),
+                dtype);
+        return new LossAndGradient(reduction, toArray(r), r.values == null ? r.value : Double.NaN, gradient);
     }
 
-    private NdArray toArray(double[] data, int[] shape) {
+    /** A reduced loss as a rank-0 array, or the per-element values, in this loss's dtype. */
+    private NdArray toArray(Reductions.LossResult r) {
+        if (r.values == null) {
+            return dtype == DType.FLOAT64 ? NdArray.scalar(r.value) : NdArray.scalar((float) r.value);
+        }
+        return toArray(r.values, r.shape, dtype);
+    }
+
+    /** Values already rounded to {@code dtype}'s precision, as an array of that dtype (float32 or float64). */
+    static NdArray toArray(double[] data, int[] shape, DType dtype) {
         if (dtype == DType.FLOAT64) {
             return NdArray.of(data, 0, shape);
         }

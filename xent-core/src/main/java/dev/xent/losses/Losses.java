@@ -3,6 +3,7 @@ package dev.xent.losses;
 import dev.xent.internal.CrossEntropyOps;
 import dev.xent.internal.ElementValues;
 import dev.xent.internal.kernel.Precision;
+import dev.xent.ndarray.DType;
 import dev.xent.ndarray.NdArray;
 
 /**
@@ -66,13 +67,6 @@ public final class Losses {
     }
 
     private static NdArray toArray(ElementValues v) {
-        if (v.precision == Precision.FLOAT64) {
-            return NdArray.of(v.values, 0, v.shape);
-        }
-        float[] f = new float[v.values.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) v.values[i];
-        }
-        return NdArray.of(f, 0, v.shape);
+        return Loss.toArray(v.values, v.shape, v.precision == Precision.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32);
     }
 }
