@@ -155,6 +155,10 @@ final class VectorKernel implements CrossEntropyKernel {
                        double[] out, int outOffset, int from, int to) {
         int classes = layout.classes;
         int inner = layout.inner;
+        if (DoubleVectorKernel.handles(pred, layout, mode, precision)) {
+            DoubleVectorKernel.sparse(pred, layout, labels, mode, out, outOffset, from, to);
+            return;
+        }
         if (precision != Precision.FLOAT32 || !fast(pred) || classes == 0
                 || (!pred.hasArray() && (long) classes * Math.min(inner, 2) > MAX_COPY)) {
             ScalarKernel.INSTANCE.sparse(pred, layout, labels, mode, precision, out, outOffset, from, to);
