@@ -15,8 +15,9 @@ import java.util.logging.Logger;
  *       {@code scalar} (the reference loops);
  *   <li>{@code xent.threads}: how many threads one large call may use (default: the available processors;
  *       {@code 1} keeps every call on the caller's thread). Results are bit-identical for any value;
- *   <li>{@code xent.warmup}: {@code false} skips warming the SIMD kernel up in the background at start (see
- *       {@code WarmUp}; large first calls otherwise wait for it, at most 1.5 s).
+ *   <li>{@code xent.warmup}: {@code false} runs the SIMD kernel from the first call even while it is not compiled
+ *       yet; by default its scalar twin takes most rows until then (see {@code WarmingKernel}; results are the
+ *       same bit for bit).
  * </ul>
  * The Vector API needs {@code --add-modules jdk.incubator.vector} on the {@code java} command line; without it the
  * scalar kernel runs and the log line says how to enable SIMD.
@@ -58,12 +59,22 @@ public final class Kernels {
                 why[0] = "the preferred float vector has " + lanes + " lanes (no useful SIMD here)";
                 return null;
             }
-            java.lang.reflect.Field f = holder.getDeclaredField("INSTANCE");
-            f.setAccessible(true);
-            return (CrossEntropyKernel) f.get(null);
+            return loaded(holder.getSimpleName());
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             why[0] = "the Vector API failed to load: " + e;
             return null;
+        }
+    }
+
+    /** The {@code INSTANCE} of a kernel class of this package that links against the Vector API. */
+    private static CrossEntropyKernel loaded(String simpleName) {
+        try {
+            java.lang.reflect.Field f = Class.forName(Kernels.class.getPackageName() + "." + simpleName)
+                    .getDeclaredField("INSTANCE");
+            f.setAccessible(true);
+            return (CrossEntropyKernel) f.get(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -107,12 +118,12 @@ public final class Kernels {
                 note = "; unknown xent.kernels value, expected auto, scalar or vector";
                 break;
         }
+        if (k != ScalarKernel.INSTANCE && !"false".equals(System.getProperty("xent.warmup"))) {
+            k = new WarmingKernel(k, loaded("LaneTwin"));
+        }
         int threads = threads(threadsProperty);
         if (threads > 1) {
             k = new ParallelKernel(k, threads, ParallelKernel.DEFAULT_MIN_ELEMENTS);
-        }
-        if (!k.name().startsWith("scalar") && !"false".equals(System.getProperty("xent.warmup"))) {
-            k = new WarmUp.WarmKernel(k, WarmUp.start(k));
         }
         String line = "xent kernels: " + k.name() + " (xent.kernels=" + kernels + ")" + note;
         LOG.log(level, line);

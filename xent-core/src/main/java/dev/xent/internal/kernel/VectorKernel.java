@@ -410,7 +410,7 @@ final class VectorKernel implements CrossEntropyKernel {
     }
 
     /** Fewer than {@code LANES} elements: one scalar Kahan sum (the lanes of {@link #laneSums} do the same). */
-    private static double shortSum(float[] a, int from, int to, int kind, float max) {
+    static double shortSum(float[] a, int from, int to, int kind, float max) {
         float s = 0f;
         float k = 0f;
         for (int i = from; i < to; i++) {
@@ -532,9 +532,9 @@ final class VectorKernel implements CrossEntropyKernel {
     // accumulates, in its order, into its own compensated sum) is computed here for LANES rows at once, and the
     // per-lane totals are combined in double in the same order.
 
-    private static final int CLIP = 0;
-    private static final int RAW = 1;
-    private static final int EXP = 2;
+    static final int CLIP = 0;
+    static final int RAW = 1;
+    static final int EXP = 2;
 
     /**
      * For {@code LANES} strided rows: into {@code tot[row]}, exactly what {@link #sum} ({@code CLIP}, {@code RAW}) or

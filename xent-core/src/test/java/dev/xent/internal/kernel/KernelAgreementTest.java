@@ -363,23 +363,77 @@ class KernelAgreementTest {
             assertEquals("vector", k.name());
         }
         CrossEntropyKernel p = Kernels.choose(property, "3");
-        if (p instanceof WarmUp.WarmKernel) {
-            p = ((WarmUp.WarmKernel) p).delegate();
-        }
         assertTrue(p instanceof ParallelKernel && ((ParallelKernel) p).threads() == 3, p.name());
-    }
-
-    static Stream<Case> someCases() {
-        return cases().filter(c -> c.rows() * c.classes >= 1000).limit(12);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("someCases")
-    void warmKernelForwardsUnchanged(Case c) {
-        // The warm-up wrapper only delays large calls; it never changes a value.
+    void warmingKernelMixesTwinAndVectorWithoutChangingABit(Case c) {
+        CrossEntropyKernel vector = vector();
         Data d = new Data(c);
-        CrossEntropyKernel k = vectorOrScalar();
-        assertArrayEquals(run(k, c, d), run(new WarmUp.WarmKernel(k, WarmUp.start(k)), c, d), c.toString());
+        double[] want = run(vector, c, d);
+        // Slices of one row: the first goes to the (cold) vector kernel, the next to the twin, and so on by time.
+        WarmingKernel warming = new WarmingKernel(vector, LaneTwin.INSTANCE);
+        assertArrayEquals(want, run(warming, c, d), c.toString());
+        if (c.sparse && c.precision == Precision.FLOAT32
+                && c.rows() > Math.max(1, WarmingKernel.SLICE_ELEMENTS / c.classes)) {
+            assertTrue(warming.vectorNanos() > 0 && warming.twinNanos() > 0, "both paths ran: " + c);
+        }
+        for (int threads : new int[] {2, 3}) {
+            WarmingKernel fresh = new WarmingKernel(vector, LaneTwin.INSTANCE);
+            assertArrayEquals(want, run(new ParallelKernel(fresh, threads, 1), c, d), threads + " threads: " + c);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void warmingKernelTakesBothPathsOnSmallRows() {
+        CrossEntropyKernel vector = vector();
+        Case c = new Case(11, true, ProbabilityMode.CLIP_THEN_NORMALIZE, Precision.FLOAT32, 2000, 100, 1, true,
+                false);
+        Data d = new Data(c);
+        WarmingKernel warming = new WarmingKernel(vector, LaneTwin.INSTANCE);
+        assertArrayEquals(run(vector, c, d), run(warming, c, d));
+        assertTrue(warming.vectorNanos() > 0 && warming.twinNanos() > 0);
+    }
+
+    static Stream<Case> someCases() {
+        return cases().filter(c -> c.rows() * c.classes >= 1000).limit(40);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void twinIsBitIdenticalToTheVectorKernel(Case c) {
+        // The warm-up runs the twin while the vector code is cold: which of them ran must never show.
+        CrossEntropyKernel vector = vector();
+        Data d = new Data(c);
+        double[] want = run(vector, c, d);
+        assertArrayEquals(want, run(LaneTwin.INSTANCE, c, d), "twin: " + c);
+        int[] shape = {c.outer, c.classes, c.inner};
+        FloatBuffer heap = FloatBuffer.allocate(d.pred.length + 3);
+        heap.position(3);
+        heap.put(d.pred);
+        heap.position(3);
+        assertArrayEquals(want, run(LaneTwin.INSTANCE, c, NdArray.of(heap, shape), NdArray.of(d.target, 0, shape),
+                d.labels), "twin on a buffer: " + c);
+    }
+
+    @ParameterizedTest(name = "{0} classes")
+    @MethodSource("longRows")
+    void twinRescalesLongLogitRowsAsTheVectorKernelDoes(int classes) {
+        CrossEntropyKernel vector = vector();
+        SplittableRandom rnd = new SplittableRandom(classes);
+        float[] pred = new float[3 * classes];
+        for (int i = 0; i < classes; i++) {
+            pred[i] = i * 0.01f + (float) rnd.nextGaussian();
+            pred[classes + i] = i < 2 * VectorKernel.BLOCK ? Float.NEGATIVE_INFINITY : (float) rnd.nextGaussian();
+            pred[2 * classes + i] = (float) rnd.nextDouble();
+        }
+        int[] labels = {classes - 1, 7, 3};
+        NdArray p = NdArray.of(pred, 3, classes);
+        for (ProbabilityMode mode : ProbabilityMode.values()) {
+            Case c = new Case(classes, true, mode, Precision.FLOAT32, 3, classes, 1, false, false);
+            assertArrayEquals(run(vector, c, p, p, labels), run(LaneTwin.INSTANCE, c, p, p, labels), c.toString());
+        }
     }
 
     static Stream<String> properties() {

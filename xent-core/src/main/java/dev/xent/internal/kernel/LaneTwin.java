@@ -1,0 +1,256 @@
+package dev.xent.internal.kernel;
+
+import static dev.xent.internal.kernel.VectorKernel.BLOCK;
+import static dev.xent.internal.kernel.VectorKernel.MIN_VECTOR;
+
+import dev.xent.ndarray.NdArray;
+import java.nio.FloatBuffer;
+
+/**
+ * {@link VectorKernel}'s sparse kernel without the Vector API: each lane of each vector is a scalar, and every
+ * operation happens in the same order on the same values, so every row's result is bit-identical to the vector
+ * kernel's. It runs while the vector code is still cold: until C2 compiles it, Vector API code runs boxed, tens of
+ * times slower than this plain loop, which the JIT compiles within milliseconds. Because the two agree bit for bit,
+ * which of them computed a row (decided by timing, see {@link WarmingKernel}) never shows in a result.
+ *
+ * <p>Serves float32 predictions from a {@code float[]} or a {@link FloatBuffer}, for any class axis; everything else
+ * goes to the vector kernel. Stateless and thread-safe; loaded only when the Vector API is present (it takes the lane
+ * count from {@link VectorMath}).
+ */
+final class LaneTwin implements CrossEntropyKernel {
+
+    static final LaneTwin INSTANCE = new LaneTwin();
+
+    /** A multiple of 4 (vectors of 128, 256 or 512 bits). */
+    private static final int LANES = VectorMath.LANES;
+    private static final float LO = (float) Precision.FLOAT32.clipLow;
+    private static final float HI = (float) Precision.FLOAT32.clipHigh;
+
+    private LaneTwin() {}
+
+    @Override
+    public String name() {
+        return "vector (scalar twin)";
+    }
+
+    /** Whether this kernel computes {@code pred} itself (else it hands the call to the vector kernel). */
+    static boolean serves(NdArray pred, Precision precision) {
+        return precision == Precision.FLOAT32 && pred.dtype() == dev.xent.ndarray.DType.FLOAT32
+                && (pred.hasArray() || pred.buffer() instanceof FloatBuffer);
+    }
+
+    /** Lane accumulators: three sums and their Kahan compensations, plus the per-lane doubles. */
+    private static final class Lanes {
+        final float[] s0 = new float[LANES];
+        final float[] k0 = new float[LANES];
+        final float[] s1 = new float[LANES];
+        final float[] k1 = new float[LANES];
+        final float[] s2 = new float[LANES];
+        final float[] k2 = new float[LANES];
+        final double[] total = new double[LANES];
+        float[] row = new float[0];
+
+        /** Clears the third accumulator (the main loop writes the others whole). */
+        void resetTail() {
+            java.util.Arrays.fill(s2, 0f);
+            java.util.Arrays.fill(k2, 0f);
+        }
+
+        float[] row(int classes) {
+            if (row.length < classes) {
+                row = new float[classes];
+            }
+            return row;
+        }
+    }
+
+    @Override
+    public void sparse(NdArray pred, RowLayout layout, int[] labels, ProbabilityMode mode, Precision precision,
+                       double[] out, int outOffset, int from, int to) {
+        if (!serves(pred, precision) || layout.classes == 0) {
+            VectorKernel.INSTANCE.sparse(pred, layout, labels, mode, precision, out, outOffset, from, to);
+            return;
+        }
+        int classes = layout.classes;
+        int stride = layout.classStride();
+        Lanes ln = new Lanes();
+        float[] array = pred.hasArray() ? (float[]) pred.array() : null;
+        FloatBuffer buffer = array == null ? (FloatBuffer) pred.buffer() : null;
+        int off = pred.arrayOffset();
+        for (int r = from; r < to; r++) {
+            int label = labels[r];
+            int o = outOffset + (r - from);
+            if (label == IGNORED) {
+                out[o] = 0.0;
+                continue;
+            }
+            int base = off + layout.base(r);
+            float[] a;
+            int rb;
+            if (array != null && stride == 1) {
+                a = array;
+                rb = base;
+            } else {
+                // The vector kernel reads left-over strided rows, and buffers, from a contiguous copy too.
+                a = ln.row(classes);
+                rb = 0;
+                if (array != null) {
+                    for (int c = 0, i = base; c < classes; c++, i += stride) {
+                        a[c] = array[i];
+                    }
+                } else if (stride == 1) {
+                    buffer.get(base, a, 0, classes);
+                } else {
+                    for (int c = 0, i = base; c < classes; c++, i += stride) {
+                        a[c] = buffer.get(i);
+                    }
+                }
+            }
+            double loss = classes >= MIN_VECTOR ? row(a, rb, classes, label, mode, ln)
+                    : VectorKernel.sparseTwin(a, rb, 1, classes, label, mode);
+            out[o] = (float) loss;
+        }
+    }
+
+    @Override
+    public void categorical(NdArray pred, NdArray target, RowLayout layout, double keep, double add,
+                            ProbabilityMode mode, Precision precision, double[] out, int outOffset, int from,
+                            int to) {
+        VectorKernel.INSTANCE.categorical(pred, target, layout, keep, add, mode, precision, out, outOffset, from, to);
+    }
+
+    /** {@code VectorKernel.sparseRow}: one contiguous row with its classes spread over the lanes. */
+    private static double row(float[] a, int rb, int classes, int label, ProbabilityMode mode, Lanes ln) {
+        switch (mode) {
+            case LOGITS: {
+                float max = Float.NEGATIVE_INFINITY;
+                double sum = 0;
+                for (int blk = 0; blk < classes; blk += BLOCK) {
+                    int end = Math.min(classes, blk + BLOCK);
+                    float blockMax = max(a, rb + blk, rb + end);
+                    float newMax = blockMax > max ? blockMax : max;
+                    if (newMax == Float.NEGATIVE_INFINITY) {
+                        return VectorKernel.sparseTwin(a, rb, 1, classes, label, mode);
+                    }
+                    double blockSum = sum(a, rb + blk, rb + end, VectorKernel.EXP, newMax, ln);
+                    sum = blk == 0 ? blockSum : sum * Math.exp((double) max - newMax) + blockSum;
+                    max = newMax;
+                }
+                return Math.log(sum) - ((double) a[rb + label] - max);
+            }
+            case CLIP_THEN_NORMALIZE:
+                return Math.log(sum(a, rb, rb + classes, VectorKernel.CLIP, 0f, ln) / clip(a[rb + label]));
+            default: {
+                float p = (float) (a[rb + label] / sum(a, rb, rb + classes, VectorKernel.RAW, 0f, ln));
+                return -Math.log(clip(p));
+            }
+        }
+    }
+
+    /**
+     * The vector max ignores NaN (blend on {@code >}) and reduces its lanes with {@code MAX}; the only difference a
+     * sequential scan can make is the sign of a zero maximum, which no result depends on ({@code x - max} and
+     * {@code exp(oldMax - newMax)} are the same for either zero).
+     */
+    private static float max(float[] a, int from, int to) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int i = from; i < to; i++) {
+            if (a[i] > m) {
+                m = a[i];
+            }
+        }
+        return m;
+    }
+
+    /**
+     * {@code VectorKernel.sum} ({@code kind} CLIP or RAW) and {@code VectorKernel.sumExp} (EXP), lane for lane: two
+     * Kahan accumulators over pairs of vectors, a third over the rest, the last vector re-read from {@code to - LANES}
+     * with the lanes already counted left as they are, then {@code ((s0 - k0) + (s1 - k1)) + (s2 - k2)} per lane in
+     * double, summed as a pairwise tree.
+     */
+    private static double sum(float[] a, int from, int to, int kind, float max, Lanes ln) {
+        if (to - from < LANES) {
+            return VectorKernel.shortSum(a, from, to, kind, max);
+        }
+        ln.resetTail();
+        // The main loop's 2 * LANES lanes (accumulator 0's lanes, then accumulator 1's) are independent chains: run
+        // them four at a time, each group in locals, so the JIT keeps them in registers.
+        int mainEnd = from + (to - from) / (2 * LANES) * (2 * LANES);
+        for (int g = 0; g < 2 * LANES; g += 4) {
+            float s0 = 0f;
+            float k0 = 0f;
+            float s1 = 0f;
+            float k1 = 0f;
+            float s2 = 0f;
+            float k2 = 0f;
+            float s3 = 0f;
+            float k3 = 0f;
+            for (int i = from + g; i < mainEnd; i += 2 * LANES) {
+                float y0 = value(a[i], kind, max) - k0;
+                float y1 = value(a[i + 1], kind, max) - k1;
+                float y2 = value(a[i + 2], kind, max) - k2;
+                float y3 = value(a[i + 3], kind, max) - k3;
+                float t0 = s0 + y0;
+                float t1 = s1 + y1;
+                float t2 = s2 + y2;
+                float t3 = s3 + y3;
+                k0 = compensation(t0, s0, y0, kind);
+                k1 = compensation(t1, s1, y1, kind);
+                k2 = compensation(t2, s2, y2, kind);
+                k3 = compensation(t3, s3, y3, kind);
+                s0 = t0;
+                s1 = t1;
+                s2 = t2;
+                s3 = t3;
+            }
+            float[] s = g < LANES ? ln.s0 : ln.s1;
+            float[] k = g < LANES ? ln.k0 : ln.k1;
+            int l = g % LANES;
+            s[l] = s0;
+            k[l] = k0;
+            s[l + 1] = s1;
+            k[l + 1] = k1;
+            s[l + 2] = s2;
+            k[l + 2] = k2;
+            s[l + 3] = s3;
+            k[l + 3] = k3;
+        }
+        float[] s0 = ln.s0;
+        float[] k0 = ln.k0;
+        float[] s1 = ln.s1;
+        float[] k1 = ln.k1;
+        int i = mainEnd;
+        float[] s2 = ln.s2;
+        float[] k2 = ln.k2;
+        for (; i < to; i += LANES) {
+            int first = Math.max(0, i + LANES - to);
+            int b = Math.min(i, to - LANES);
+            for (int l = first; l < LANES; l++) {
+                float y = value(a[b + l], kind, max) - k2[l];
+                float t = s2[l] + y;
+                k2[l] = compensation(t, s2[l], y, kind);
+                s2[l] = t;
+            }
+        }
+        double[] x = ln.total;
+        for (int l = 0; l < LANES; l++) {
+            x[l] = (((double) s0[l] - k0[l]) + ((double) s1[l] - k1[l])) + ((double) s2[l] - k2[l]);
+        }
+        return VectorKernel.tree(x);
+    }
+
+    private static float value(float x, int kind, float max) {
+        return kind == VectorKernel.EXP ? FloatMath.exp(x - max) : kind == VectorKernel.CLIP ? clip(x) : x;
+    }
+
+    /** The Kahan compensation {@code (t - s) - y}; NaN from an infinite raw sum is dropped (see VectorKernel). */
+    private static float compensation(float t, float s, float y, int kind) {
+        float c = (t - s) - y;
+        return kind == VectorKernel.RAW && c != c ? 0f : c;
+    }
+
+    private static float clip(float x) {
+        return x < LO ? LO : (x > HI ? HI : x);
+    }
+
+}

@@ -1,0 +1,124 @@
+package dev.xent.internal.kernel;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The vector kernel, warmed up on the real rows instead of keeping callers waiting. Until C2 has compiled it,
+ * Vector API code runs boxed, tens of times slower than plain Java; on a small machine a short process (the command
+ * line on a file of a few GB) would spend longer warming it up than SIMD saves. So while a mode is cold, sparse
+ * float32 calls are cut into slices of rows: one thread at a time takes a slice through the vector kernel (its
+ * warm-up, on real data, never wasted), as long as that has cost no more time than the slices computed meanwhile by
+ * the vector kernel's scalar twin ({@link LaneTwin}, compiled within milliseconds). Once vector slices of a mode run
+ * at least as fast as the best twin slice, a few times in a row, that mode goes to the vector kernel alone.
+ *
+ * <p>Timing decides only which of the two computes a row, never a value: the twin and the vector kernel agree bit
+ * for bit. Other calls (categorical, float64, other dtypes) go to the vector kernel directly. Thread-safe; meant to
+ * sit under {@link ParallelKernel}, so that each thread's share of a call is sliced here. Disabled with
+ * {@code -Dxent.warmup=false}.
+ */
+final class WarmingKernel implements CrossEntropyKernel {
+
+    /** While cold, rows are taken in slices of about this many elements (a few ms of cold vector code). */
+    static final int SLICE_ELEMENTS = 1 << 14;
+    /** Consecutive vector slices at least as fast as the best twin slice that make a mode warm. */
+    static final int WARM_AFTER = 3;
+
+    private final CrossEntropyKernel vector;
+    private final CrossEntropyKernel twin;
+    /** Held by the one thread running a cold vector slice. */
+    private final AtomicBoolean warming = new AtomicBoolean();
+    private final AtomicLong vectorNanos = new AtomicLong();
+    private final AtomicLong twinNanos = new AtomicLong();
+    /** Bit {@code mode.ordinal()} set: that mode is warm. */
+    private volatile int warmModes;
+    /** Best twin time per element seen, in ns (racy updates only make it a little less strict). */
+    private volatile double bestTwin = Double.MAX_VALUE;
+    /** Consecutive fast vector slices per mode; touched only by the thread holding {@link #warming}. */
+    private final int[] streak = new int[ProbabilityMode.values().length];
+
+    WarmingKernel(CrossEntropyKernel vector, CrossEntropyKernel twin) {
+        this.vector = vector;
+        this.twin = twin;
+    }
+
+    CrossEntropyKernel vector() {
+        return vector;
+    }
+
+    long vectorNanos() {
+        return vectorNanos.get();
+    }
+
+    long twinNanos() {
+        return twinNanos.get();
+    }
+
+    /** Whether {@code mode}'s sparse calls go to the vector kernel alone. */
+    boolean isWarm(ProbabilityMode mode) {
+        return (warmModes & (1 << mode.ordinal())) != 0;
+    }
+
+    @Override
+    public String name() {
+        return vector.name();
+    }
+
+    @Override
+    public void sparse(dev.xent.ndarray.NdArray pred, RowLayout layout, int[] labels, ProbabilityMode mode,
+                       Precision precision, double[] out, int outOffset, int from, int to) {
+        if (isWarm(mode) || !LaneTwin.serves(pred, precision)) {
+            vector.sparse(pred, layout, labels, mode, precision, out, outOffset, from, to);
+            return;
+        }
+        int elementsPerRow = Math.max(1, layout.classes);
+        int slice = Math.max(1, SLICE_ELEMENTS / elementsPerRow);
+        for (int r = from; r < to; ) {
+            int o = outOffset + (r - from);
+            if (isWarm(mode)) {
+                vector.sparse(pred, layout, labels, mode, precision, out, o, r, to);
+                return;
+            }
+            int n = Math.min(slice, to - r);
+            boolean warmUp = vectorNanos.get() <= twinNanos.get() && warming.compareAndSet(false, true);
+            long t0 = System.nanoTime();
+            if (warmUp) {
+                try {
+                    vector.sparse(pred, layout, labels, mode, precision, out, o, r, r + n);
+                    long dt = System.nanoTime() - t0;
+                    vectorNanos.addAndGet(dt);
+                    judge(mode, (double) dt / ((long) n * elementsPerRow));
+                } finally {
+                    warming.set(false);
+                }
+            } else {
+                twin.sparse(pred, layout, labels, mode, precision, out, o, r, r + n);
+                long dt = System.nanoTime() - t0;
+                twinNanos.addAndGet(dt);
+                double perElement = (double) dt / ((long) n * elementsPerRow);
+                if (perElement < bestTwin) {
+                    bestTwin = perElement;
+                }
+            }
+            r += n;
+        }
+    }
+
+    /** After a vector slice of {@code mode}: warm once it has matched the twin's best {@link #WARM_AFTER} times. */
+    private void judge(ProbabilityMode mode, double perElement) {
+        int m = mode.ordinal();
+        streak[m] = perElement <= bestTwin ? streak[m] + 1 : 0;
+        if (streak[m] >= WARM_AFTER) {
+            synchronized (this) {
+                warmModes |= 1 << m;
+            }
+        }
+    }
+
+    @Override
+    public void categorical(dev.xent.ndarray.NdArray pred, dev.xent.ndarray.NdArray target, RowLayout layout,
+                            double keep, double add, ProbabilityMode mode, Precision precision, double[] out,
+                            int outOffset, int from, int to) {
+        vector.categorical(pred, target, layout, keep, add, mode, precision, out, outOffset, from, to);
+    }
+}
