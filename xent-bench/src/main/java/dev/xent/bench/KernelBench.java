@@ -46,7 +46,8 @@ public class KernelBench {
     @Param({"probabilities", "logits"})
     public String input;
 
-    @Param({"scalar", "vector", "parallel"})
+    /** {@code twin}: the vector kernel's scalar twin, which runs while the vector code is not compiled yet. */
+    @Param({"scalar", "vector", "parallel", "twin"})
     public String impl;
 
     /** Size of the predictions. */
@@ -72,7 +73,7 @@ public class KernelBench {
         labels = Data.labels(rows, classes, 43);
         out = new double[rows];
         int threads = impl.equals("parallel") ? Runtime.getRuntime().availableProcessors() : 1;
-        kernel = Kernels.create(impl.equals("scalar") ? "scalar" : "vector", threads);
+        kernel = Kernels.create(impl.equals("parallel") ? "vector" : impl, threads);
         if (!impl.equals("scalar") && kernel.name().startsWith("scalar")) {
             throw new IllegalStateException("the SIMD kernel is not available; run with --add-modules "
                     + "jdk.incubator.vector");

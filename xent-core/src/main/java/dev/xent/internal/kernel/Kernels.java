@@ -79,13 +79,16 @@ public final class Kernels {
     }
 
     /**
-     * A specific implementation, for benchmarks and tools: {@code scalar} or {@code vector} (which falls back to
-     * scalar when the Vector API is unavailable), split over {@code threads} threads when above 1. Not logged.
+     * A specific implementation, for benchmarks and tools: {@code scalar}, {@code vector} or {@code twin} (the
+     * vector kernel's scalar twin; both fall back to scalar when the Vector API is unavailable), split over
+     * {@code threads} threads when above 1. Not logged.
      */
     public static CrossEntropyKernel create(String kernels, int threads) {
-        CrossEntropyKernel k = kernels.equals("vector") ? vectorKernel(new String[1]) : ScalarKernel.INSTANCE;
+        CrossEntropyKernel k = kernels.equals("scalar") ? ScalarKernel.INSTANCE : vectorKernel(new String[1]);
         if (k == null) {
             k = ScalarKernel.INSTANCE;
+        } else if (kernels.equals("twin")) {
+            k = loaded("LaneTwin");
         }
         return threads > 1 ? new ParallelKernel(k, threads, ParallelKernel.DEFAULT_MIN_ELEMENTS) : k;
     }
