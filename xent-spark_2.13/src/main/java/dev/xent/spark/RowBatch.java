@@ -109,7 +109,7 @@ final class RowBatch {
      * Adds one row whose prediction is Spark's array data (no null elements: the caller has checked), copied straight
      * from Spark's memory when it is an {@link UnsafeArrayData}. Returns whether the batch is now full.
      */
-    boolean add(long rowIndex, ArrayData prediction, Double label, double[] labelArray, Double weight) {
+    boolean add(long rowIndex, ArrayData prediction, double label, double[] labelArray, double weight) {
         if (n == 0) {
             firstRow = rowIndex;
         }

@@ -28,10 +28,14 @@ import org.apache.spark.sql.expressions.Aggregator;
  *
  * <p>Nulls: a row whose label, prediction or (when {@code weighted}) weight is null fails the job with an error
  * naming the partition, the row's index in it and its values, unless {@link XentOptions#skipNulls()}; skipped rows
- * are counted in {@link XentSummary#getSkipped()}. The SQL functions and {@link XentFunctions#column} turn an array
- * with a null element into a null array first (the bean decoder would read the element as 0), so such a row counts
- * as a null row too. NaN and infinities are not nulls: they go to the core, which
- * makes the result NaN as Keras does. An empty input gives 0.
+ * are counted in {@link XentSummary#getSkipped()}. {@link XentFunctions#column} on a Connect session, which runs
+ * this aggregator, turns an array with a null element into a null array first (the bean decoder would read the
+ * element as 0), so such a row counts as a null row too. NaN and infinities are not nulls: they go to the core,
+ * which makes the result NaN as Keras does. An empty input gives 0.
+ *
+ * <p>The SQL functions and {@link XentFunctions#column} on classic sessions run this aggregator's {@code zero},
+ * {@code merge} and {@code finish} with rows read straight from Spark's internal rows, not through
+ * {@code functions.udaf} and this class's bean input (see docs/spark.md, Benchmark).
  *
  * <p>Immutable and serializable; Spark gives each task its own buffers.
  *

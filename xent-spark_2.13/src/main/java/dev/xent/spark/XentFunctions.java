@@ -8,17 +8,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
-import org.apache.spark.sql.catalyst.expressions.ArrayIntersect;
-import org.apache.spark.sql.catalyst.expressions.Cast;
-import org.apache.spark.sql.catalyst.expressions.CreateArray;
-import org.apache.spark.sql.catalyst.expressions.GreaterThan;
-import org.apache.spark.sql.catalyst.expressions.If;
-import org.apache.spark.sql.catalyst.expressions.Size;
+import org.apache.spark.sql.classic.ExpressionUtils$;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.ScalaUDF;
-import org.apache.spark.sql.execution.aggregate.ScalaAggregator$;
-import org.apache.spark.sql.expressions.UserDefinedAggregator;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -51,9 +44,11 @@ import scala.jdk.javaapi.CollectionConverters;
  *     + "(1, array(0.05F, 0.95F, 0F)), (2, array(0.1F, 0.8F, 0.1F)) AS t(label, prediction)");   // 1.1769392
  * }</pre>
  *
- * <p>The SQL functions choose their input decoding from the argument types when a query is analysed, which needs
- * Spark's function registry of a classic (not Connect) session; the {@link Dataset} methods use only the public
- * API. Thread-safe: registration replaces the session's functions of the same names.
+ * <p>The SQL functions choose how to read their arguments from the argument types when a query is analysed, and run
+ * as a Catalyst aggregate that reads Spark's internal rows ({@code XentAggregate}); this needs Spark's function
+ * registry and expression classes of a classic (not Connect) session, internal APIs (see docs/spark.md). The
+ * {@link Dataset} methods use them on classic sessions and fall back to the public {@link XentAggregator} through
+ * {@code functions.udaf} otherwise. Thread-safe: registration replaces the session's functions of the same names.
  */
 public final class XentFunctions {
 
@@ -109,14 +104,20 @@ public final class XentFunctions {
                                           boolean summary, XentOptions options) {
         registry.createOrReplaceTempFunction(name, children -> {
             List<Expression> args = CollectionConverters.asJava(children);
-            Binding b = Binding.of(kind, name, typesOf(args));
-            XentAggregator<?> agg = summary ? XentAggregator.summary(kind, isLoss, options, b.weighted)
-                    : isLoss ? XentAggregator.loss(kind, options, b.weighted)
-                    : XentAggregator.metric(kind, options, b.weighted);
-            UserDefinedAggregator<?, ?, ?> uda = (UserDefinedAggregator<?, ?, ?>)
-                    functions.udaf(agg, XentInput.encoder()).withName(name);
-            return ScalaAggregator$.MODULE$.apply(uda, bind(b, args));
+            DataType[] types = typesOf(args);
+            RowReader reader = reader(kind, isLoss, summary, options, name, types);
+            return XentAggregate.of(reader, args, name, summary);
         }, "scala_udf");
+    }
+
+    /** The reader for arguments of these types; throws when a type cannot be used or an option does not apply. */
+    private static RowReader reader(Crossentropy kind, boolean isLoss, boolean summary, XentOptions options,
+                                    String function, DataType[] types) {
+        Binding b = Binding.of(kind, function, types);
+        XentAggregator<?> agg = summary ? XentAggregator.summary(kind, isLoss, options, b.weighted)
+                : isLoss ? XentAggregator.loss(kind, options, b.weighted)
+                : XentAggregator.metric(kind, options, b.weighted);
+        return new RowReader(agg, b, types);
     }
 
     private static void registerValues(FunctionRegistry registry, String name, Crossentropy kind,
@@ -144,23 +145,11 @@ public final class XentFunctions {
         return types;
     }
 
-    private static scala.collection.immutable.Seq<Expression> bind(Binding b, List<Expression> args) {
-        List<Expression> out = new ArrayList<>();
-        for (int i = 0; i < b.argumentOf.length; i++) {
-            if (b.argumentOf[i] < 0) {
-                out.add(Literal.create(null, Binding.fieldType(i)));
-            } else {
-                Expression arg = nullIfNullElement(args.get(b.argumentOf[i]));
-                out.add(b.castTo[i] == null ? arg : new Cast(arg, b.castTo[i], Option.empty()));
-            }
-        }
-        return CollectionConverters.asScala(out).toList();
-    }
-
     /**
      * The metric or reduced loss over a {@link Dataset}'s columns, with its state and row counts; no registration.
-     * On a classic session the rows are read from Spark's internal rows (the fastest path, see the benchmark in
-     * docs/spark.md); otherwise through the {@link XentAggregator} column. Both give the same state.
+     * On a classic session each partition's internal rows are read into one buffer and the buffers are merged on
+     * the driver in partition order (no aggregate operator); otherwise the {@link XentAggregator} runs through
+     * {@code functions.udaf}. Both give the same state.
      *
      * @param weightCol a numeric column, or null for none
      * @param shapeCol an integer-array column, or null for rows of shape {@code (classes,)}
@@ -168,12 +157,15 @@ public final class XentFunctions {
      */
     public static XentSummary aggregate(Dataset<?> data, Crossentropy kind, boolean isLoss, XentOptions options,
                                         String labelCol, String predictionCol, String weightCol, String shapeCol) {
-        DataType[] types = argumentTypes(data, labelCol, predictionCol, weightCol, shapeCol);
-        Binding b = Binding.of(kind, isLoss ? kind.kerasName() + " loss" : kind.kerasName(), types);
-        XentAggregator<XentSummary> agg = XentAggregator.summary(kind, isLoss, options, b.weighted);
         if (data instanceof org.apache.spark.sql.classic.Dataset) {
-            return XentAggregator.summarize(RowScan.run(data, agg, labelCol, types[0], predictionCol, types[1],
-                    weightCol, shapeCol));
+            List<String> names = argumentNames(labelCol, predictionCol, weightCol, shapeCol);
+            DataType[] types = argumentTypes(data, names);
+            RowReader reader = reader(kind, isLoss, true, options, functionName(kind, isLoss), types);
+            List<Column> inputs = new ArrayList<>();
+            for (Expression e : reader.inputs(columnExpressions(data, names))) {
+                inputs.add(ExpressionUtils$.MODULE$.column(e));
+            }
+            return XentAggregator.summarize(RowScan.run(data, reader, inputs));
         }
         Row r = data.select(column(data, kind, isLoss, options, labelCol, predictionCol, weightCol, shapeCol))
                 .first().getStruct(0);
@@ -186,9 +178,21 @@ public final class XentFunctions {
         return s;
     }
 
-    private static DataType[] argumentTypes(Dataset<?> data, String labelCol, String predictionCol, String weightCol,
-                                            String shapeCol) {
-        List<String> names = argumentNames(labelCol, predictionCol, weightCol, shapeCol);
+    private static String functionName(Crossentropy kind, boolean isLoss) {
+        return isLoss ? kind.kerasName() + " loss" : kind.kerasName();
+    }
+
+    /** The columns {@code names} (null for an absent argument) as expressions to build a column from. */
+    private static List<Expression> columnExpressions(Dataset<?> data, List<String> names) {
+        List<Expression> args = new ArrayList<>();
+        for (String n : names) {
+            args.add(n == null ? Literal.create(null, DataTypes.NullType) : ExpressionUtils$.MODULE$.expression(
+                    data.col(n)));
+        }
+        return args;
+    }
+
+    private static DataType[] argumentTypes(Dataset<?> data, List<String> names) {
         DataType[] types = new DataType[names.size()];
         for (int i = 0; i < types.length; i++) {
             String n = names.get(i);
@@ -209,13 +213,31 @@ public final class XentFunctions {
         return names;
     }
 
-    /** The aggregate column behind {@link #aggregate}: a struct as {@link XentSummary}. */
+    /**
+     * The metric or reduced loss over {@code data}'s columns as an aggregate column: a struct as {@link XentSummary}.
+     * On a classic session it is the SQL functions' aggregate, which reads Spark's internal rows; otherwise the
+     * {@link XentAggregator} through {@code functions.udaf}.
+     *
+     * @throws IllegalArgumentException for a missing column, an unusable type, or an option that does not apply
+     */
     public static Column column(Dataset<?> data, Crossentropy kind, boolean isLoss, XentOptions options,
                                 String labelCol, String predictionCol, String weightCol, String shapeCol) {
+        if (!(data instanceof org.apache.spark.sql.classic.Dataset)) {
+            return typedColumn(data, kind, isLoss, options, labelCol, predictionCol, weightCol, shapeCol);
+        }
         List<String> names = argumentNames(labelCol, predictionCol, weightCol, shapeCol);
-        DataType[] types = argumentTypes(data, labelCol, predictionCol, weightCol, shapeCol);
-        String function = (isLoss ? kind.kerasName() + " loss" : kind.kerasName());
-        Binding b = Binding.of(kind, function, types);
+        String function = functionName(kind, isLoss);
+        RowReader reader = reader(kind, isLoss, true, options, function, argumentTypes(data, names));
+        return ExpressionUtils$.MODULE$.column(XentAggregate.of(reader, columnExpressions(data, names),
+                kind.kerasName(), true));
+    }
+
+    /** As {@link #column}, always through the typed {@link XentAggregator} and {@code functions.udaf}. */
+    static Column typedColumn(Dataset<?> data, Crossentropy kind, boolean isLoss, XentOptions options,
+                              String labelCol, String predictionCol, String weightCol, String shapeCol) {
+        List<String> names = argumentNames(labelCol, predictionCol, weightCol, shapeCol);
+        DataType[] types = argumentTypes(data, names);
+        Binding b = Binding.of(kind, functionName(kind, isLoss), types);
         XentAggregator<XentSummary> agg = XentAggregator.summary(kind, isLoss, options, b.weighted);
         Column[] cols = new Column[b.argumentOf.length];
         for (int i = 0; i < cols.length; i++) {
@@ -230,21 +252,10 @@ public final class XentFunctions {
     }
 
     /*
-     * The aggregator decodes arrays into primitive arrays, where a null element would read as 0. An array argument
-     * that may hold nulls is therefore made NULL when it does (then the row is a null row: an error or skipped):
-     * size(array_intersect(a, array(NULL))) > 0 holds exactly when a has a null element, with no lambda.
+     * The typed aggregator decodes arrays into primitive arrays, where a null element would read as 0. An array
+     * argument that may hold nulls is therefore made NULL when it does (then the row is a null row: an error or
+     * skipped): size(array_intersect(a, array(NULL))) > 0 holds exactly when a has a null element, with no lambda.
      */
-
-    private static Expression nullIfNullElement(Expression arg) {
-        if (!(arg.dataType() instanceof ArrayType) || !((ArrayType) arg.dataType()).containsNull()) {
-            return arg;
-        }
-        DataType element = ((ArrayType) arg.dataType()).elementType();
-        Expression nulls = new ArrayIntersect(arg, new CreateArray(
-                CollectionConverters.asScala(List.<Expression>of(Literal.create(null, element))).toList(), false));
-        Expression hasNull = new GreaterThan(new Size(nulls, false), Literal.create(0, DataTypes.IntegerType));
-        return new If(hasNull, Literal.create(null, arg.dataType()), arg);
-    }
 
     private static Column nullIfNullElement(Column arg, DataType type) {
         if (!(type instanceof ArrayType) || !((ArrayType) type).containsNull()) {

@@ -102,6 +102,11 @@ class AggregatorTest {
                     null));
             expected.add(new double[] {value});
             what.add("loss " + reduction.kerasName());
+            // The typed Aggregator through functions.udaf (what a Connect session runs): the same state.
+            columns.add(XentFunctions.typedColumn(d, Crossentropy.SPARSE_CATEGORICAL, true, options, "label_l", "pv",
+                    "w", null));
+            expected.add(new double[] {value});
+            what.add("typed aggregator loss " + reduction.kerasName());
         }
         Row r = d.select(columns.toArray(new Column[0])).first();
         for (int i = 0; i < columns.size(); i++) {
@@ -130,7 +135,7 @@ class AggregatorTest {
     }
 
     @Test
-    void theDatasetScanAndTheAggregatorAgreeOnSparseVectorsMapsAndNullElements() {
+    void theDatasetScanTheSqlAggregateAndTheTypedAggregatorAgreeOnSparseVectorsMapsAndNullElements() {
         StructType schema = new StructType().add("label", DataTypes.IntegerType)
                 .add("v", org.apache.spark.ml.linalg.SQLDataTypes.VectorType())
                 .add("map_label", DataTypes.createArrayType(DataTypes.IntegerType))
@@ -146,11 +151,17 @@ class AggregatorTest {
         for (String[] cols : new String[][] {{"label", "v", "w", null}, {"map_label", "map_pred", "w", "shape"}}) {
             XentSummary scan = XentFunctions.aggregate(d, Crossentropy.SPARSE_CATEGORICAL, false, skip, cols[0],
                     cols[1], cols[2], cols[3]);
-            Row agg = d.select(XentFunctions.column(d, Crossentropy.SPARSE_CATEGORICAL, false, skip, cols[0], cols[1],
-                    cols[2], cols[3])).first().getStruct(0);
-            assertEquals(agg.getDouble(agg.fieldIndex("total")), scan.getTotal(), String.join(",", cols[1]));
-            assertEquals(agg.getDouble(agg.fieldIndex("count")), scan.getCount());
-            assertEquals(agg.getLong(agg.fieldIndex("skipped")), scan.getSkipped());
+            Row both = d.select(XentFunctions.column(d, Crossentropy.SPARSE_CATEGORICAL, false, skip, cols[0],
+                    cols[1], cols[2], cols[3]), XentFunctions.typedColumn(d, Crossentropy.SPARSE_CATEGORICAL, false,
+                    skip, cols[0], cols[1], cols[2], cols[3])).first();
+            for (int i = 0; i < 2; i++) {
+                Row agg = both.getStruct(i);
+                String what = (i == 0 ? "SQL aggregate " : "typed aggregator ") + cols[1];
+                assertEquals(agg.getDouble(agg.fieldIndex("total")), scan.getTotal(), what);
+                assertEquals(agg.getDouble(agg.fieldIndex("count")), scan.getCount(), what);
+                assertEquals(agg.getLong(agg.fieldIndex("skipped")), scan.getSkipped(), what);
+                assertEquals(3L, agg.getLong(agg.fieldIndex("rows")), what);
+            }
         }
         assertEquals(1, XentFunctions.aggregate(d, Crossentropy.SPARSE_CATEGORICAL, false, skip, "map_label",
                 "map_pred", null, "shape").getSkipped());

@@ -114,6 +114,47 @@ class SqlFunctionsTest {
     }
 
     @Test
+    void everyNumericTypeAndComputedArgumentsGiveTheResultOfDoubles() {
+        // Labels and weights of each numeric type are read with the row's own getter (decimals are cast), and
+        // arguments that are expressions rather than columns are evaluated first: all must equal the double columns.
+        MeanMetricWrapper m = XentOptions.defaults().metric(Crossentropy.SPARSE_CATEGORICAL);
+        m.updateState(NdArray.of(data.labels), NdArray.of(data.probabilities64, data.rows, data.classes),
+                NdArray.of(data.weights));
+        String[] labels = {"label_d", "CAST(label AS TINYINT)", "CAST(label AS SMALLINT)", "CAST(label AS FLOAT)",
+            "CAST(label AS DECIMAL(5, 0))", "label_l + 0"};
+        String[] weights = {"w", "CAST(w AS FLOAT)", "CAST(w AS DECIMAL(20, 17))", "w * 1"};
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (int i = 0; i < labels.length; i++) {
+            sql.append(i == 0 ? "" : ", ").append("xent_sparse_categorical_crossentropy(").append(labels[i])
+                    .append(", pv, w)");
+        }
+        for (String w : weights) {
+            sql.append(", xent_sparse_categorical_crossentropy(label, pd, ").append(w).append(")");
+        }
+        sql.append(", xent_sparse_categorical_crossentropy(label, transform(pd, x -> x), w) FROM random_rows");
+        Row r = one(sql.toString());
+        for (int i = 0; i < labels.length; i++) {
+            TestData.assertRelative(m.result(), r.getDouble(i), 1e-12, "label " + labels[i]);
+        }
+        // A float weight is rounded to float first: the result is close, not equal.
+        for (int i = 0; i < weights.length; i++) {
+            TestData.assertRelative(m.result(), r.getDouble(labels.length + i), i == 1 ? 1e-6 : 1e-12,
+                    "weight " + weights[i]);
+        }
+        TestData.assertRelative(m.result(), r.getDouble(labels.length + weights.length), 1e-12, "computed prediction");
+        MeanMetricWrapper c = XentOptions.defaults().metric(Crossentropy.CATEGORICAL);
+        c.updateState(NdArray.of(data.onehot, data.rows, data.classes),
+                NdArray.of(data.probabilities64, data.rows, data.classes));
+        Row t = one("SELECT xent_categorical_crossentropy(onehot, pd),"
+                + " xent_categorical_crossentropy(CAST(onehot AS ARRAY<DOUBLE>), pd),"
+                + " xent_categorical_crossentropy(CAST(onehot AS ARRAY<INT>), pd),"
+                + " xent_categorical_crossentropy(CAST(onehot AS ARRAY<DECIMAL(3, 0)>), pd) FROM random_rows");
+        for (int i = 0; i < 4; i++) {
+            TestData.assertRelative(c.result(), t.getDouble(i), 1e-12, "targets " + i);
+        }
+    }
+
+    @Test
     void optionsFixedAtRegistrationMatchTheCore() {
         Row r = one("SELECT xent_logits_sparse_categorical_crossentropy(label, logits),"
                 + " xent_smooth_categorical_crossentropy(onehot, pf),"
