@@ -40,6 +40,8 @@ final class RowReader implements Serializable {
     private final NumberKind labelKind;
     private final NumberKind weightKind;
     private final boolean labelArray;
+    /** Whether the prediction's type allows null elements (a vector's values never hold any), so they are looked for. */
+    private final boolean predictionNulls;
     private final boolean hasWeight;
     private final boolean hasShape;
     /** Where the label, prediction, weight and shape are in the rows {@link #add} reads ({@code -1}: absent). */
@@ -56,6 +58,7 @@ final class RowReader implements Serializable {
         this.agg = agg;
         this.prediction = types[1].equals(SQLDataTypes.VectorType()) ? VECTOR : binding.float32 ? FLOATS : DOUBLES;
         this.labelArray = types[0] instanceof ArrayType;
+        this.predictionNulls = types[1] instanceof ArrayType && ((ArrayType) types[1]).containsNull();
         this.labelKind = NumberKind.of(labelArray ? ((ArrayType) types[0]).elementType() : types[0]);
         this.hasWeight = binding.weighted;
         this.weightKind = hasWeight ? NumberKind.of(types[2]) : NumberKind.DOUBLE;
@@ -72,6 +75,7 @@ final class RowReader implements Serializable {
         this.labelKind = r.labelKind;
         this.weightKind = r.weightKind;
         this.labelArray = r.labelArray;
+        this.predictionNulls = r.predictionNulls;
         this.hasWeight = r.hasWeight;
         this.hasShape = r.hasShape;
         this.labelAt = at[0];
@@ -134,7 +138,7 @@ final class RowReader implements Serializable {
             shape = RowBatch.hasNullElement(s) ? null : s.toIntArray();
         }
         String missing = pred == null ? "prediction"
-                : RowBatch.hasNullElement(pred) ? "prediction element"
+                : predictionNulls && RowBatch.hasNullElement(pred) ? "prediction element"
                 : !hasLabel && labelValues == null ? (labelArray && !r.isNullAt(labelAt) ? "label element" : "label")
                 : hasWeight && !hasWeightValue ? "weight"
                 : hasShape && shape == null ? "shape"

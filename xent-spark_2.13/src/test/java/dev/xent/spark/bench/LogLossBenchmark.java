@@ -1,9 +1,11 @@
 package dev.xent.spark.bench;
 
 import dev.xent.spark.Crossentropy;
+import dev.xent.spark.XentAggregator;
 import dev.xent.spark.XentFunctions;
 import dev.xent.spark.XentInput;
 import dev.xent.spark.XentOptions;
+import dev.xent.spark.internal.Binding;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,13 +21,17 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.TypedColumn;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Rows per second of the xent sparse categorical cross-entropy, as the {@code Aggregator} (what the SQL functions
- * run) and as {@link XentFunctions#aggregate} (the Dataset scan the evaluator and the command line run), against MLlib's
+ * Rows per second of the xent sparse categorical cross-entropy against MLlib's
  * {@code MulticlassClassificationEvaluator(metricName = "logLoss")}, on the same cached DataFrame in the same run
- * (not a unit test). Both compute the mean of {@code -log p[label]}; the results are printed side by side as a check.
+ * (not a unit test), three ways: the SQL aggregate ({@code data.select(XentFunctions.column(...))}, what the SQL
+ * functions run), the Dataset scan ({@link XentFunctions#aggregate}, what the evaluator and the command line run) and
+ * the typed {@link XentAggregator} over a {@code Dataset<XentInput>} of beans. All compute the mean of
+ * {@code -log p[label]}; the results are printed side by side as a check.
  *
  * <p>Run (from the repository root, after {@code mvn -pl xent-spark_2.13 -am test-compile}):
  * <pre>
@@ -85,44 +91,64 @@ public final class LogLossBenchmark {
         XentOptions options = XentOptions.builder().batchRows(batchRows).build();
         MulticlassClassificationEvaluator mllib = new MulticlassClassificationEvaluator().setMetricName("logLoss")
                 .setLabelCol("label").setProbabilityCol("probability").setPredictionCol("prediction");
-        Column aggregator = XentFunctions.column(data, Crossentropy.SPARSE_CATEGORICAL, false, options, "label",
+        Column sqlAggregate = XentFunctions.column(data, Crossentropy.SPARSE_CATEGORICAL, false, options, "label",
                 "probability", null, null);
-        List<Double> aggTimes = new ArrayList<>();
-        List<Double> scanTimes = new ArrayList<>();
-        List<Double> mllibTimes = new ArrayList<>();
-        double aggValue = 0;
-        double scanValue = 0;
-        double mllibValue = 0;
-        for (int run = -1; run < runs; run++) {
-            long s = System.nanoTime();
-            aggValue = data.select(aggregator).first().getStruct(0).getDouble(1);
-            double aggSeconds = (System.nanoTime() - s) / 1e9;
-            s = System.nanoTime();
-            scanValue = XentFunctions.aggregate(data, Crossentropy.SPARSE_CATEGORICAL, false, options, "label",
-                    "probability", null, null).getResult();
-            double scanSeconds = (System.nanoTime() - s) / 1e9;
-            s = System.nanoTime();
-            mllibValue = mllib.evaluate(data);
-            double mllibSeconds = (System.nanoTime() - s) / 1e9;
-            System.out.printf(Locale.ROOT, "%s: xent Aggregator %.2f s, xent Dataset scan %.2f s, MLlib logLoss %.2f s%n",
-                    run < 0 ? "warm-up" : "run " + (run + 1), aggSeconds, scanSeconds, mllibSeconds);
-            if (run >= 0) {
-                aggTimes.add(aggSeconds);
-                scanTimes.add(scanSeconds);
-                mllibTimes.add(mllibSeconds);
-            }
+        Dataset<XentInput> beans = asInputs(data, column.equals("vector") ? "vectorPrediction" : "floatPrediction");
+        TypedColumn<XentInput, Double> typed = XentAggregator.metric(Crossentropy.SPARSE_CATEGORICAL, options, false).toColumn();
+        String[] names = {"xent SQL aggregate", "xent Dataset scan", "xent typed Aggregator", "MLlib logLoss"};
+        List<List<Double>> times = new ArrayList<>();
+        double[] values = new double[names.length];
+        for (int k = 0; k < names.length; k++) {
+            times.add(new ArrayList<>());
         }
-        double agg = median(aggTimes);
-        double scan = median(scanTimes);
-        double ml = median(mllibTimes);
-        System.out.printf(Locale.ROOT, "median of %d runs (rows/s): xent Aggregator %,.0f (%.2fx MLlib); xent Dataset"
-                + " scan %,.0f (%.2fx MLlib); MLlib logLoss %,.0f%n", runs, count / agg, ml / agg, count / scan,
-                ml / scan, count / ml);
-        System.out.printf(Locale.ROOT, "results: xent Aggregator %.10f, xent scan %.10f, MLlib %.10f (Keras rounds each"
-                + " value to float32 and renormalises by the row sum; MLlib does neither)%n", aggValue, scanValue,
-                mllibValue);
+        for (int run = -1; run < runs; run++) {
+            StringBuilder line = new StringBuilder(run < 0 ? "warm-up:" : "run " + (run + 1) + ":");
+            for (int k = 0; k < names.length; k++) {
+                long s = System.nanoTime();
+                switch (k) {
+                    case 0: values[k] = data.select(sqlAggregate).first().getStruct(0).getDouble(1); break;
+                    case 1: values[k] = XentFunctions.aggregate(data, Crossentropy.SPARSE_CATEGORICAL, false,
+                            options, "label", "probability", null, null).getResult(); break;
+                    case 2: values[k] = beans.select(typed).first(); break;
+                    default: values[k] = mllib.evaluate(data); break;
+                }
+                double seconds = (System.nanoTime() - s) / 1e9;
+                line.append(String.format(Locale.ROOT, " %s %.2f s%s", names[k], seconds,
+                        k + 1 < names.length ? "," : ""));
+                if (run >= 0) {
+                    times.get(k).add(seconds);
+                }
+            }
+            System.out.println(line);
+        }
+        double ml = median(times.get(names.length - 1));
+        StringBuilder summary = new StringBuilder(String.format(Locale.ROOT, "median of %d runs (rows/s):", runs));
+        for (int k = 0; k < names.length; k++) {
+            double t = median(times.get(k));
+            summary.append(String.format(Locale.ROOT, " %s %,.0f", names[k], count / t))
+                    .append(k + 1 < names.length ? String.format(Locale.ROOT, " (%.2fx MLlib);", ml / t) : "");
+        }
+        System.out.println(summary);
+        StringBuilder results = new StringBuilder("results:");
+        for (int k = 0; k < names.length; k++) {
+            results.append(String.format(Locale.ROOT, " %s %.10f%s", names[k], values[k],
+                    k + 1 < names.length ? "," : ""));
+        }
+        System.out.println(results.append(" (Keras rounds each value to float32 and renormalises by the row sum;"
+                + " MLlib does neither)"));
         System.out.printf(Locale.ROOT, "load average at the end: %s%n", loadAverage());
         spark.stop();
+    }
+
+    /** The rows as the typed Aggregator's input beans: the label, the prediction in {@code field}, nulls elsewhere. */
+    private static Dataset<XentInput> asInputs(Dataset<Row> data, String field) {
+        List<Column> cols = new ArrayList<>();
+        for (StructField f : Binding.INPUT_SCHEMA.fields()) {
+            cols.add(f.name().equals("label") ? data.col("label").cast("double").as("label")
+                    : f.name().equals(field) ? data.col("probability").as(field)
+                    : org.apache.spark.sql.functions.lit(null).cast(f.dataType()).as(f.name()));
+        }
+        return data.select(cols.toArray(new Column[0])).as(XentInput.encoder());
     }
 
     /** Rows with probabilities from a fixed per-partition seed: label uniform, probabilities a normalised draw. */
