@@ -1,4 +1,4 @@
-# Sourced by xent-spark and xent-spark-bench: builds this module and xent-core when their sources changed, and
+# Sourced by xent-spark and xent-spark-bench: builds this module and the modules it uses when their sources changed, and
 # resolves Spark's classpath (provided scope) with Maven once, caching it in target/spark-classpath.txt.
 module="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 root="$(dirname "$module")"
@@ -8,7 +8,9 @@ stamp="$module/target/.built-$goal"
 
 stale() {
     [[ ! -s "$cp_file" || ! -f "$stamp" ]] && return 0
-    [[ -n "$(find "$module/pom.xml" "$root/pom.xml" "$module/src" "$root/xent-core/src/main" "$root/xent-core/pom.xml" \
+    # This module and what it compiles with: xent-core, and xent-cli (with xent-npy, xent-keras) for the command line.
+    [[ -n "$(find "$module/pom.xml" "$root/pom.xml" "$module/src" \
+        "$root"/xent-{core,cli,npy,keras}/src/main "$root"/xent-{core,cli,npy,keras}/pom.xml \
         -newer "$stamp" -print -quit 2>/dev/null)" ]]
 }
 

@@ -11,26 +11,29 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The {@code --config} argument: inline JSON or {@code @FILE}, holding what
  * {@code keras.saving.serialize_keras_object(obj)} writes ({@code module}, {@code class_name}, {@code config},
  * {@code registered_name}) or a bare {@code get_config()} dict. A loss function serialized by name
  * ({@code {"class_name": "function", "config": "sparse_categorical_crossentropy"}}) means that class with Keras's
- * defaults.
+ * defaults. Public for {@code xent spark} (module xent-spark_2.13), which takes the same {@code NAME} and
+ * {@code --config} and must read them the same way.
  */
-final class ConfigInput {
+public final class ConfigInput {
 
-    static final ConfigInput NONE = new ConfigInput("--config", null, null, new LinkedHashMap<>());
+    /** No {@code --config}. */
+    public static final ConfigInput NONE = new ConfigInput("--config", null, null, new LinkedHashMap<>());
 
     /** Where the config came from, for messages: {@code --config} or the file name. */
-    final String source;
+    public final String source;
     /** {@code class_name} of a serialized object, or null for a bare config. */
-    final String className;
+    public final String className;
     /** {@code module} of a serialized object, or null. */
-    final String module;
+    public final String module;
     /** The {@code get_config()} keys, in order, as JSON values (Integer/Long/Double/Boolean/String/null/Map). */
-    final Map<String, Object> config;
+    public final Map<String, Object> config;
 
     private ConfigInput(String source, String className, String module, Map<String, Object> config) {
         this.source = source;
@@ -44,7 +47,7 @@ final class ConfigInput {
      *
      * @throws DataException if the file cannot be read, the JSON is malformed, or it is not a config object
      */
-    static ConfigInput parse(String arg) {
+    public static ConfigInput parse(String arg) {
         String source = "--config";
         String text = arg;
         if (arg.startsWith("@")) {
@@ -97,6 +100,83 @@ final class ConfigInput {
         }
         return new ConfigInput(source, className.asText(), module == null || module.isNull() ? null : module.asText(),
                 map);
+    }
+
+    /**
+     * The class {@code name} (NAME on the command line, or null) and this config's {@code class_name} designate, for
+     * a loss command or a metric command.
+     *
+     * @param usage makes the exception for bad usage (a bad or missing NAME); bad config data is a
+     *     {@link DataException}
+     */
+    public KerasClass resolveClass(String name, boolean loss, Function<String, RuntimeException> usage) {
+        KerasClass byName = name == null ? null : KerasClass.byName(name);
+        if (name != null && byName == null) {
+            throw usage.apply("NAME (" + name + ") must be one of " + KerasClass.choices());
+        }
+        KerasClass byConfig = null;
+        if (className != null) {
+            byConfig = KerasClass.byName(className);
+            if (byConfig == null) {
+                throw new DataException(source + ": class_name (" + className + ") must be one of "
+                        + KerasClass.choices());
+            }
+        }
+        if (module != null) {
+            boolean metricModule = module.contains("metrics");
+            boolean lossModule = module.contains("losses");
+            if (loss ? metricModule : lossModule) {
+                throw new DataException(source + ": module " + module + " holds a " + (loss ? "metric" : "loss")
+                        + "; use 'xent " + (loss ? "metric" : "loss") + "' for it");
+            }
+        }
+        if (byName == null && byConfig == null) {
+            throw usage.apply("NAME is required unless --config has a class_name");
+        }
+        if (byName != null && byConfig != null && byName != byConfig) {
+            throw usage.apply("NAME (" + name + ") does not match the class_name (" + className + ") of --config");
+        }
+        return byName != null ? byName : byConfig;
+    }
+
+    /** {@code base} with the command line's options over its keys (a null option leaves its key as it is). */
+    public static Map<String, Object> overridden(Map<String, Object> base, String name, String dtype,
+                                                 Boolean fromLogits, Integer ignoreClass, Double labelSmoothing,
+                                                 Integer axis) {
+        Map<String, Object> c = new LinkedHashMap<>(base);
+        putIfGiven(c, "name", name);
+        putIfGiven(c, "dtype", dtype);
+        putIfGiven(c, "from_logits", fromLogits);
+        putIfGiven(c, "ignore_class", ignoreClass);
+        putIfGiven(c, "label_smoothing", labelSmoothing);
+        putIfGiven(c, "axis", axis);
+        return c;
+    }
+
+    private static void putIfGiven(Map<String, Object> c, String key, Object value) {
+        if (value != null) {
+            c.put(key, value);
+        }
+    }
+
+    /**
+     * {@code fromConfig} of this config, then of {@code overridden} (this config with the options over it): a bad
+     * config is bad data ({@link DataException}), a bad option value is bad usage ({@code usage}).
+     */
+    public <T> T build(Map<String, Object> overridden, Function<Map<String, ?>, T> fromConfig,
+                       Function<String, RuntimeException> usage) {
+        if (!config.isEmpty()) {
+            try {
+                fromConfig.apply(config);
+            } catch (IllegalArgumentException e) {
+                throw new DataException(source + ": " + Errors.describe(e), e);
+            }
+        }
+        try {
+            return fromConfig.apply(overridden);
+        } catch (IllegalArgumentException e) {
+            throw usage.apply(Errors.describe(e));
+        }
     }
 
     @SuppressWarnings("unchecked")

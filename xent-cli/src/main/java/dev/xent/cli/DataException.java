@@ -5,7 +5,7 @@ package dev.xent.cli;
  * range, a bad {@code --config}. The message is one line that names the file, the position, the value and the rule;
  * the command line prints it after {@code xent: error: }.
  */
-final class DataException extends RuntimeException {
+public final class DataException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 

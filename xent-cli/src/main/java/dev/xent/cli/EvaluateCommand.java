@@ -2,7 +2,6 @@ package dev.xent.cli;
 
 import dev.xent.ndarray.InvalidElementException;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -123,33 +122,7 @@ abstract class EvaluateCommand implements Callable<Integer> {
     }
 
     private KerasClass resolveClass(ConfigInput cfg) {
-        KerasClass byName = className == null ? null : KerasClass.byName(className);
-        if (className != null && byName == null) {
-            throw usage("NAME (" + className + ") must be one of " + KerasClass.choices());
-        }
-        KerasClass byConfig = null;
-        if (cfg.className != null) {
-            byConfig = KerasClass.byName(cfg.className);
-            if (byConfig == null) {
-                throw new DataException(cfg.source + ": class_name (" + cfg.className + ") must be one of "
-                        + KerasClass.choices());
-            }
-        }
-        if (cfg.module != null) {
-            boolean metricModule = cfg.module.contains("metrics");
-            boolean lossModule = cfg.module.contains("losses");
-            if (isLoss() ? metricModule : lossModule) {
-                throw new DataException(cfg.source + ": module " + cfg.module + " holds a " + (isLoss() ? "metric"
-                        : "loss") + "; use 'xent " + (isLoss() ? "metric" : "loss") + "' for it");
-            }
-        }
-        if (byName == null && byConfig == null) {
-            throw usage("NAME is required unless --config has a class_name");
-        }
-        if (byName != null && byConfig != null && byName != byConfig) {
-            throw usage("NAME (" + className + ") does not match the class_name (" + cfg.className + ") of --config");
-        }
-        return byName != null ? byName : byConfig;
+        return cfg.resolveClass(className, isLoss(), this::usage);
     }
 
     /** Options that do not apply to the class are usage errors. */
@@ -172,26 +145,7 @@ abstract class EvaluateCommand implements Callable<Integer> {
 
     /** The config with the command line's options over its keys. */
     Map<String, Object> overridden(Map<String, Object> base) {
-        Map<String, Object> c = new LinkedHashMap<>(base);
-        if (objectName != null) {
-            c.put("name", objectName);
-        }
-        if (dtype != null) {
-            c.put("dtype", dtype);
-        }
-        if (fromLogits != null) {
-            c.put("from_logits", fromLogits);
-        }
-        if (ignoreClass != null) {
-            c.put("ignore_class", ignoreClass);
-        }
-        if (labelSmoothing != null) {
-            c.put("label_smoothing", labelSmoothing);
-        }
-        if (axis != null) {
-            c.put("axis", axis);
-        }
-        return c;
+        return ConfigInput.overridden(base, objectName, dtype, fromLogits, ignoreClass, labelSmoothing, axis);
     }
 
     /**
@@ -199,18 +153,7 @@ abstract class EvaluateCommand implements Callable<Integer> {
      * (exit 1), a bad option value is bad usage (exit 2).
      */
     <T> T build(ConfigInput cfg, Map<String, Object> overridden, Function<Map<String, ?>, T> fromConfig) {
-        if (!cfg.config.isEmpty()) {
-            try {
-                fromConfig.apply(cfg.config);
-            } catch (IllegalArgumentException e) {
-                throw new DataException(cfg.source + ": " + Errors.describe(e), e);
-            }
-        }
-        try {
-            return fromConfig.apply(overridden);
-        } catch (IllegalArgumentException e) {
-            throw usage(Errors.describe(e));
-        }
+        return cfg.build(overridden, fromConfig, this::usage);
     }
 
     /** What the loop does with each chunk. */

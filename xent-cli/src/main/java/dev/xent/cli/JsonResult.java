@@ -11,14 +11,14 @@ import java.util.Map;
  * metrics, {@code total} and {@code count}. NaN and infinities are written as the strings {@code "NaN"},
  * {@code "Infinity"} and {@code "-Infinity"} (JSON has no such numbers).
  */
-final class JsonResult {
+public final class JsonResult {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private JsonResult() {}
 
     /** A metric's output. */
-    static String metric(String className, Map<String, Object> config, double result, double total, double count) {
+    public static String metric(String className, Map<String, Object> config, double result, double total, double count) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("class_name", className);
         out.put("config", config);
@@ -29,7 +29,7 @@ final class JsonResult {
     }
 
     /** A loss's output; {@code result} is null for reduction none (the values went to a file). */
-    static String loss(String className, Map<String, Object> config, Double result) {
+    public static String loss(String className, Map<String, Object> config, Double result) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("class_name", className);
         out.put("config", config);

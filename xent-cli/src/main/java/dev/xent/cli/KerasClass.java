@@ -1,12 +1,12 @@
 package dev.xent.cli;
 
-/** The classes the command line computes, with Keras's class and snake_case names. */
-enum KerasClass {
+/** The classes the command line computes, with Keras's class and snake_case names. Public for {@code xent spark}. */
+public enum KerasClass {
     SPARSE("SparseCategoricalCrossentropy", "sparse_categorical_crossentropy"),
     CATEGORICAL("CategoricalCrossentropy", "categorical_crossentropy");
 
-    final String className;
-    final String snakeName;
+    public final String className;
+    public final String snakeName;
 
     KerasClass(String className, String snakeName) {
         this.className = className;
@@ -14,7 +14,7 @@ enum KerasClass {
     }
 
     /** The class named {@code name} (class name or snake_case name), or null. */
-    static KerasClass byName(String name) {
+    public static KerasClass byName(String name) {
         for (KerasClass c : values()) {
             if (c.className.equals(name) || c.snakeName.equals(name)) {
                 return c;
@@ -23,7 +23,7 @@ enum KerasClass {
         return null;
     }
 
-    static String choices() {
+    public static String choices() {
         StringBuilder sb = new StringBuilder();
         for (KerasClass c : values()) {
             sb.append(sb.length() == 0 ? "" : ", ").append(c.snakeName).append(", ").append(c.className);

@@ -1,5 +1,6 @@
 package dev.xent.spark.cli;
 
+import dev.xent.cli.DataException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -19,10 +20,14 @@ import picocli.CommandLine.Spec;
  * xent spark metric sparse_categorical_crossentropy --input preds.parquet --label-col label \
  *     --prediction-col probability
  * # {"class_name":"SparseCategoricalCrossentropy","config":{...},"result":0.41,"total":...,"count":...}
+ * xent spark loss sparse_categorical_crossentropy --input preds.parquet --label-col label \
+ *     --prediction-col probability --reduction sum
+ * # {"class_name":"SparseCategoricalCrossentropy","config":{...},"result":820.5}
  * }</pre>
  */
-@Command(name = "xent spark", mixinStandardHelpOptions = true, subcommands = SparkMetricCommand.class,
-        description = "Keras-exact cross-entropy metrics over tables, computed with Apache Spark.",
+@Command(name = "xent spark", mixinStandardHelpOptions = true,
+        subcommands = {SparkMetricCommand.class, SparkLossCommand.class},
+        description = "Keras-exact cross-entropy metrics and losses over tables, computed with Apache Spark.",
         footer = {"", "Exit codes: 0 success; 1 bad data (one line 'xent: error: ...' on stderr); 2 bad usage."})
 public final class SparkCli implements Callable<Integer> {
 
@@ -38,7 +43,7 @@ public final class SparkCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: metric");
+        throw new ParameterException(spec.commandLine(), "missing command: metric or loss");
     }
 
     public static void main(String[] args) {
@@ -56,6 +61,7 @@ public final class SparkCli implements Callable<Integer> {
     /** The command line, printing results to {@code out} and errors to {@code err}. */
     public static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new SparkCli());
+        cl.setExpandAtFiles(false); // @FILE is --config's
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, args) -> {
@@ -80,12 +86,13 @@ public final class SparkCli implements Callable<Integer> {
     }
 
     /**
-     * The innermost cause that says what went wrong: Spark wraps a task's {@link IllegalArgumentException} in
-     * {@code SparkException}s, whose messages repeat the stage and task.
+     * The cause that says what went wrong: the first {@link IllegalArgumentException} (Spark wraps a task's in
+     * {@code SparkException}s, whose messages repeat the stage and task) or {@link DataException} (a bad
+     * {@code --config}), else the innermost.
      */
     static Throwable rootCause(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof IllegalArgumentException) {
+            if (t instanceof IllegalArgumentException || t instanceof DataException) {
                 return t;
             }
         }

@@ -1,0 +1,221 @@
+package dev.xent.spark.cli;
+
+import dev.xent.cli.ConfigInput;
+import dev.xent.cli.KerasClass;
+import dev.xent.ndarray.DType;
+import dev.xent.spark.Crossentropy;
+import dev.xent.spark.XentFunctions;
+import dev.xent.spark.XentOptions;
+import dev.xent.spark.XentSummary;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * What {@code xent spark metric} and {@code xent spark loss} share: the table, the columns and Keras's options,
+ * read as {@code xent metric} and {@code xent loss} read them ({@code NAME}, {@code --config} and the options over
+ * its keys, through xent-cli's {@link ConfigInput}); the Spark session; the summary over the table.
+ */
+abstract class SparkCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME",
+            description = "sparse_categorical_crossentropy or categorical_crossentropy (or the class name). May be"
+                    + " omitted when --config has a class_name.")
+    String name;
+
+    @Option(names = "--input", required = true, paramLabel = "PATH", order = 1,
+            description = "A table Spark reads: a file or directory; the format comes from --format or the extension"
+                    + " (.parquet, .orc, .json, .jsonl; a directory without one is Parquet).")
+    String input;
+
+    @Option(names = "--format", paramLabel = "FMT", order = 2,
+            description = "parquet, orc or json, overriding the extension.")
+    String format;
+
+    @Option(names = "--label-col", required = true, paramLabel = "C", order = 3, description = "The label column.")
+    String labelCol;
+
+    @Option(names = "--prediction-col", required = true, paramLabel = "C", order = 4,
+            description = "The prediction column: probabilities, or logits with --from-logits.")
+    String predictionCol;
+
+    @Option(names = "--weight-col", paramLabel = "C", order = 5, description = "A per-row sample weight column.")
+    String weightCol;
+
+    @Option(names = "--shape-col", paramLabel = "C", order = 6,
+            description = "A column with each row's prediction shape, class axis included (segmentation maps).")
+    String shapeCol;
+
+    @Option(names = "--from-logits", negatable = true, order = 10,
+            description = "Predictions are logits (from_logits=True); --no-from-logits overrides a --config.")
+    Boolean fromLogits;
+
+    @Option(names = "--ignore-class", paramLabel = "INT", order = 11,
+            description = "Sparse only: a label value whose entries are ignored (ignore_class).")
+    Integer ignoreClass;
+
+    @Option(names = "--axis", paramLabel = "INT", order = 12,
+            description = "The class axis in the batch (rows, ...shape) (default -1).")
+    Integer axis;
+
+    @Option(names = "--label-smoothing", paramLabel = "FLOAT", order = 13,
+            description = "Categorical only: label smoothing in [0, 1].")
+    Double labelSmoothing;
+
+    @Option(names = "--dtype", paramLabel = "float32|float64", order = 14,
+            description = "The dtype (default float32): a metric's state, a loss's compute dtype.")
+    String dtype;
+
+    @Option(names = "--name", paramLabel = "STR", order = 15, description = "The name in the config.")
+    String objectName;
+
+    @Option(names = "--config", paramLabel = "JSON|@FILE", order = 16,
+            description = {"What keras.saving.serialize_keras_object(obj) writes, or a bare get_config() dict,"
+                    + " inline or in FILE. Options given on the command line override its keys."})
+    String config;
+
+    @Option(names = "--normalize-before-clip", order = 30,
+            description = "Sparse only: divide probabilities by the row sum, then clip (Keras on JAX/PyTorch).")
+    boolean normalizeBeforeClip;
+
+    @Option(names = "--skip-nulls", order = 32,
+            description = "Skip rows with a null label, prediction, weight or shape (their number goes to stderr)"
+                    + " instead of failing.")
+    boolean skipNulls;
+
+    @Option(names = "--master", paramLabel = "URL", order = 40, defaultValue = "local[*]",
+            description = "Spark master URL (default local[*]).")
+    String master;
+
+    @Option(names = "--partitions", paramLabel = "N", order = 41,
+            description = "Repartition the input into N partitions first (the result does not depend on it).")
+    Integer partitions;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", order = 42,
+            description = "A Spark configuration property; repeatable.")
+    Map<String, String> conf;
+
+    /** Whether this is {@code xent spark loss}. */
+    abstract boolean isLoss();
+
+    /** What a command runs: the aggregation's options, and the JSON object it prints for the summary. */
+    record Job(XentOptions options, Function<XentSummary, String> json) {}
+
+    /**
+     * The job for the core metric or loss built from the config with the options over it (its {@code getConfig()}
+     * is what the JSON shows, as {@code xent metric} and {@code xent loss} show it).
+     */
+    abstract Job job(KerasClass cls, ConfigInput cfg);
+
+    @Override
+    public final Integer call() {
+        if (dtype != null && !dtype.equals("float32") && !dtype.equals("float64")) {
+            throw usage("--dtype (" + dtype + ") must be float32 or float64");
+        }
+        if (labelSmoothing != null && !(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+            throw usage("--label-smoothing (" + labelSmoothing + ") must be in [0, 1]");
+        }
+        if (partitions != null && partitions < 1) {
+            throw usage("--partitions (" + partitions + ") must be at least 1");
+        }
+        String fmt = format != null ? format.toLowerCase(Locale.ROOT) : formatOf(input);
+        if (!fmt.equals("parquet") && !fmt.equals("orc") && !fmt.equals("json")) {
+            throw usage("--format (" + fmt + ") must be parquet, orc or json");
+        }
+        ConfigInput cfg = config == null ? ConfigInput.NONE : ConfigInput.parse(config);
+        KerasClass cls = cfg.resolveClass(name, isLoss(), this::usage);
+        checkApplicable(cls);
+        Job job = job(cls, cfg);
+        if (!input.contains("://") || input.startsWith("file:")) {
+            java.nio.file.Path local = java.nio.file.Path.of(input.startsWith("file:")
+                    ? java.net.URI.create(input).getPath() : input);
+            if (!java.nio.file.Files.exists(local)) {
+                throw new IllegalArgumentException(input + ": no such file or directory");
+            }
+        }
+        // A session that already runs in this JVM (an embedding application, tests) is used as is and left running.
+        boolean ownSession = SparkSession.getDefaultSession().isEmpty();
+        SparkSession spark = ownSession ? newSession() : SparkSession.getDefaultSession().get();
+        try {
+            Dataset<Row> data = spark.read().format(fmt).load(input);
+            if (partitions != null) {
+                data = data.repartition(partitions);
+            }
+            XentSummary s = XentFunctions.aggregate(data, Crossentropy.fromName(cls.snakeName), isLoss(),
+                    job.options(), labelCol, predictionCol, weightCol, shapeCol);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(job.json().apply(s));
+            out.flush();
+            if (s.getSkipped() > 0) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("xent: skipped " + s.getSkipped() + " of " + s.getRows() + " rows with nulls");
+                err.flush();
+            }
+            return 0;
+        } finally {
+            if (ownSession) {
+                spark.stop();
+            }
+        }
+    }
+
+    /** Options that do not apply to the class are usage errors. */
+    void checkApplicable(KerasClass cls) {
+        if (cls == KerasClass.SPARSE && labelSmoothing != null) {
+            throw usage("--label-smoothing applies to categorical_crossentropy only");
+        }
+        if (cls == KerasClass.CATEGORICAL && (ignoreClass != null || normalizeBeforeClip)) {
+            throw usage("--ignore-class and --normalize-before-clip apply to sparse_categorical_crossentropy only");
+        }
+    }
+
+    /** The config with the command line's options over its keys. */
+    Map<String, Object> overridden(ConfigInput cfg) {
+        return ConfigInput.overridden(cfg.config, objectName, dtype, fromLogits, ignoreClass, labelSmoothing, axis);
+    }
+
+    /** The aggregation's options for what the core object says, plus this command's own flags. */
+    XentOptions.Builder optionsOf(boolean logits, Integer ignored, double smoothing, int classAxis, DType type) {
+        return XentOptions.builder().fromLogits(logits).ignoreClass(ignored).labelSmoothing(smoothing)
+                .axis(classAxis).dtype(type).normalizeBeforeClip(normalizeBeforeClip).skipNulls(skipNulls);
+    }
+
+    private SparkSession newSession() {
+        SparkSession.Builder b = SparkSession.builder().appName("xent spark " + spec.name()).master(master)
+                .config("spark.ui.enabled", "false");
+        if (conf != null) {
+            conf.forEach(b::config);
+        }
+        SparkSession s = b.getOrCreate();
+        s.sparkContext().setLogLevel("WARN");
+        return s;
+    }
+
+    static String formatOf(String path) {
+        String p = path.toLowerCase(Locale.ROOT).replaceAll("/+$", "");
+        if (p.endsWith(".orc")) {
+            return "orc";
+        }
+        if (p.endsWith(".json") || p.endsWith(".jsonl") || p.endsWith(".ndjson")) {
+            return "json";
+        }
+        return "parquet";
+    }
+
+    ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}
