@@ -139,26 +139,6 @@ public final class ConfigInput {
         return byName != null ? byName : byConfig;
     }
 
-    /** {@code base} with the command line's options over its keys (a null option leaves its key as it is). */
-    public static Map<String, Object> overridden(Map<String, Object> base, String name, String dtype,
-                                                 Boolean fromLogits, Integer ignoreClass, Double labelSmoothing,
-                                                 Integer axis) {
-        Map<String, Object> c = new LinkedHashMap<>(base);
-        putIfGiven(c, "name", name);
-        putIfGiven(c, "dtype", dtype);
-        putIfGiven(c, "from_logits", fromLogits);
-        putIfGiven(c, "ignore_class", ignoreClass);
-        putIfGiven(c, "label_smoothing", labelSmoothing);
-        putIfGiven(c, "axis", axis);
-        return c;
-    }
-
-    private static void putIfGiven(Map<String, Object> c, String key, Object value) {
-        if (value != null) {
-            c.put(key, value);
-        }
-    }
-
     /**
      * {@code fromConfig} of this config, then of {@code overridden} (this config with the options over it): a bad
      * config is bad data ({@link DataException}), a bad option value is bad usage ({@code usage}).

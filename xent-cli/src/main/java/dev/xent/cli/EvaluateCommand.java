@@ -2,10 +2,10 @@ package dev.xent.cli;
 
 import dev.xent.ndarray.InvalidElementException;
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -17,8 +17,6 @@ import picocli.CommandLine.Spec;
  * checks that make bad usage exit 2, and the chunk loop that reports bad data as one line (exit 1).
  */
 abstract class EvaluateCommand implements Callable<Integer> {
-
-    static final List<String> DTYPES = List.of("float32", "float64");
 
     @Spec
     CommandSpec spec;
@@ -41,34 +39,8 @@ abstract class EvaluateCommand implements Callable<Integer> {
             description = "Sample weights: a scalar, per sample (batch,), or per element, as Keras broadcasts them.")
     String sampleWeight;
 
-    @Option(names = "--from-logits", negatable = true, order = 10,
-            description = "Predictions are logits (from_logits=True); --no-from-logits overrides a --config.")
-    Boolean fromLogits;
-
-    @Option(names = "--ignore-class", paramLabel = "INT", order = 11,
-            description = "Sparse only: a label value (such as 255 or -1) whose entries are ignored (ignore_class).")
-    Integer ignoreClass;
-
-    @Option(names = "--axis", paramLabel = "INT", order = 12,
-            description = "The class axis of y_pred (default -1); 1 for channels-first. Sparse with an axis other"
-                    + " than -1 gives Keras's value for the class axis moved last (Keras on TensorFlow refuses it).")
-    Integer axis;
-
-    @Option(names = "--label-smoothing", paramLabel = "FLOAT", order = 13,
-            description = "Categorical only: label smoothing in [0, 1].")
-    Double labelSmoothing;
-
-    @Option(names = "--dtype", paramLabel = "float32|float64", order = 14,
-            description = "The dtype (default float32): a metric's state, a loss's compute dtype.")
-    String dtype;
-
-    @Option(names = "--name", paramLabel = "STR", order = 15, description = "The name in the config.")
-    String objectName;
-
-    @Option(names = "--config", paramLabel = "JSON|@FILE", order = 16,
-            description = {"What keras.saving.serialize_keras_object(obj) writes, or a bare get_config() dict,"
-                    + " inline or in FILE. Options given on the command line override its keys."})
-    String config;
+    @Mixin
+    KerasOptions keras;
 
     @Option(names = "--batch-size", paramLabel = "ROWS", order = 20,
             description = "Rows of the first axis per chunk (default: about 32 MiB of predictions).")
@@ -93,7 +65,7 @@ abstract class EvaluateCommand implements Callable<Integer> {
     @Override
     public final Integer call() {
         checkOptionValues();
-        ConfigInput cfg = config == null ? ConfigInput.NONE : ConfigInput.parse(config);
+        ConfigInput cfg = keras.config();
         KerasClass cls = resolveClass(cfg);
         checkApplicable(cls);
         try {
@@ -110,12 +82,7 @@ abstract class EvaluateCommand implements Callable<Integer> {
 
     /** Values the options must have whatever the class. */
     void checkOptionValues() {
-        if (dtype != null && !DTYPES.contains(dtype)) {
-            throw usage("--dtype (" + dtype + ") must be float32 or float64");
-        }
-        if (labelSmoothing != null && !(labelSmoothing >= 0 && labelSmoothing <= 1)) {
-            throw usage("--label-smoothing (" + labelSmoothing + ") must be in [0, 1]");
-        }
+        keras.checkValues(this::usage);
         if (batchSize != null && batchSize < 1) {
             throw usage("--batch-size (" + batchSize + ") must be at least 1");
         }
@@ -127,13 +94,7 @@ abstract class EvaluateCommand implements Callable<Integer> {
 
     /** Options that do not apply to the class are usage errors. */
     void checkApplicable(KerasClass cls) {
-        if (cls == KerasClass.SPARSE && labelSmoothing != null) {
-            throw usage("--label-smoothing applies to categorical_crossentropy only (Keras 3.15's"
-                    + " sparse_categorical_crossentropy has no label_smoothing)");
-        }
-        if (cls == KerasClass.CATEGORICAL && ignoreClass != null) {
-            throw usage("--ignore-class applies to sparse_categorical_crossentropy only");
-        }
+        keras.checkApplicable(cls, this::usage);
         if (cls == KerasClass.SPARSE && smoothOverClassAxis) {
             throw usage("--smooth-over-class-axis applies to categorical_crossentropy only");
         }
@@ -145,7 +106,7 @@ abstract class EvaluateCommand implements Callable<Integer> {
 
     /** The config with the command line's options over its keys. */
     Map<String, Object> overridden(Map<String, Object> base) {
-        return ConfigInput.overridden(base, objectName, dtype, fromLogits, ignoreClass, labelSmoothing, axis);
+        return keras.overridden(base);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.xent.spark.cli;
 
 import dev.xent.cli.ConfigInput;
 import dev.xent.cli.KerasClass;
+import dev.xent.cli.KerasOptions;
 import dev.xent.ndarray.DType;
 import dev.xent.spark.Crossentropy;
 import dev.xent.spark.XentFunctions;
@@ -15,6 +16,7 @@ import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -59,33 +61,8 @@ abstract class SparkCommand implements Callable<Integer> {
             description = "A column with each row's prediction shape, class axis included (segmentation maps).")
     String shapeCol;
 
-    @Option(names = "--from-logits", negatable = true, order = 10,
-            description = "Predictions are logits (from_logits=True); --no-from-logits overrides a --config.")
-    Boolean fromLogits;
-
-    @Option(names = "--ignore-class", paramLabel = "INT", order = 11,
-            description = "Sparse only: a label value whose entries are ignored (ignore_class).")
-    Integer ignoreClass;
-
-    @Option(names = "--axis", paramLabel = "INT", order = 12,
-            description = "The class axis in the batch (rows, ...shape) (default -1).")
-    Integer axis;
-
-    @Option(names = "--label-smoothing", paramLabel = "FLOAT", order = 13,
-            description = "Categorical only: label smoothing in [0, 1].")
-    Double labelSmoothing;
-
-    @Option(names = "--dtype", paramLabel = "float32|float64", order = 14,
-            description = "The dtype (default float32): a metric's state, a loss's compute dtype.")
-    String dtype;
-
-    @Option(names = "--name", paramLabel = "STR", order = 15, description = "The name in the config.")
-    String objectName;
-
-    @Option(names = "--config", paramLabel = "JSON|@FILE", order = 16,
-            description = {"What keras.saving.serialize_keras_object(obj) writes, or a bare get_config() dict,"
-                    + " inline or in FILE. Options given on the command line override its keys."})
-    String config;
+    @Mixin
+    KerasOptions keras;
 
     @Option(names = "--normalize-before-clip", order = 30,
             description = "Sparse only: divide probabilities by the row sum, then clip (Keras on JAX/PyTorch).")
@@ -122,12 +99,7 @@ abstract class SparkCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        if (dtype != null && !dtype.equals("float32") && !dtype.equals("float64")) {
-            throw usage("--dtype (" + dtype + ") must be float32 or float64");
-        }
-        if (labelSmoothing != null && !(labelSmoothing >= 0 && labelSmoothing <= 1)) {
-            throw usage("--label-smoothing (" + labelSmoothing + ") must be in [0, 1]");
-        }
+        keras.checkValues(this::usage);
         if (partitions != null && partitions < 1) {
             throw usage("--partitions (" + partitions + ") must be at least 1");
         }
@@ -135,7 +107,7 @@ abstract class SparkCommand implements Callable<Integer> {
         if (!fmt.equals("parquet") && !fmt.equals("orc") && !fmt.equals("json")) {
             throw usage("--format (" + fmt + ") must be parquet, orc or json");
         }
-        ConfigInput cfg = config == null ? ConfigInput.NONE : ConfigInput.parse(config);
+        ConfigInput cfg = keras.config();
         KerasClass cls = cfg.resolveClass(name, isLoss(), this::usage);
         checkApplicable(cls);
         Job job = job(cls, cfg);
@@ -174,17 +146,15 @@ abstract class SparkCommand implements Callable<Integer> {
 
     /** Options that do not apply to the class are usage errors. */
     void checkApplicable(KerasClass cls) {
-        if (cls == KerasClass.SPARSE && labelSmoothing != null) {
-            throw usage("--label-smoothing applies to categorical_crossentropy only");
-        }
-        if (cls == KerasClass.CATEGORICAL && (ignoreClass != null || normalizeBeforeClip)) {
-            throw usage("--ignore-class and --normalize-before-clip apply to sparse_categorical_crossentropy only");
+        keras.checkApplicable(cls, this::usage);
+        if (cls == KerasClass.CATEGORICAL && normalizeBeforeClip) {
+            throw usage("--normalize-before-clip applies to sparse_categorical_crossentropy only");
         }
     }
 
     /** The config with the command line's options over its keys. */
     Map<String, Object> overridden(ConfigInput cfg) {
-        return ConfigInput.overridden(cfg.config, objectName, dtype, fromLogits, ignoreClass, labelSmoothing, axis);
+        return keras.overridden(cfg.config);
     }
 
     /** The aggregation's options for what the core object says, plus this command's own flags. */
