@@ -136,13 +136,11 @@ final class LaneTwin implements CrossEntropyKernel {
                     sum = blk == 0 ? blockSum : sum * Math.exp((double) max - newMax) + blockSum;
                     max = newMax;
                 }
-                return Math.log(sum) - ((double) a[rb + label] - max);
+                return VectorKernel.finishSparse(mode, sum, max, a[rb + label]);
             }
-            case CLIP_THEN_NORMALIZE:
-                return Math.log(sum(a, rb, rb + classes, VectorKernel.CLIP, 0f, ln) / clip(a[rb + label]));
             default: {
-                float p = (float) (a[rb + label] / sum(a, rb, rb + classes, VectorKernel.RAW, 0f, ln));
-                return -Math.log(clip(p));
+                int kind = mode == ProbabilityMode.CLIP_THEN_NORMALIZE ? VectorKernel.CLIP : VectorKernel.RAW;
+                return VectorKernel.finishSparse(mode, sum(a, rb, rb + classes, kind, 0f, ln), 0f, a[rb + label]);
             }
         }
     }

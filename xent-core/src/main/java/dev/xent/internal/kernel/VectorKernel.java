@@ -755,7 +755,7 @@ final class VectorKernel implements CrossEntropyKernel {
         return finishSparse(mode, (double) s - k, m, a[b + label * stride]);
     }
 
-    private static double finishSparse(ProbabilityMode mode, double sum, float max, float x) {
+    static double finishSparse(ProbabilityMode mode, double sum, float max, float x) {
         switch (mode) {
             case LOGITS:
                 // An all -inf (or NaN) row: the reference's (-inf) - (-inf) is NaN.
