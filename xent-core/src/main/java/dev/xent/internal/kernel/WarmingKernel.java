@@ -1,5 +1,6 @@
 package dev.xent.internal.kernel;
 
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -32,8 +33,11 @@ final class WarmingKernel implements CrossEntropyKernel {
     private final AtomicLong twinNanos = new AtomicLong();
     /** Bit {@code mode.ordinal()} set: that mode is warm. */
     private volatile int warmModes;
-    /** Best twin time per element seen, in ns (racy updates only make it a little less strict). */
-    private volatile double bestTwin = Double.MAX_VALUE;
+    /**
+     * Best twin time per element seen, in ns, per shape ({@link #shapeKey}): rates differ by an order of magnitude
+     * between modes and class counts, so a vector slice is only compared with twin slices of its own shape.
+     */
+    private final ConcurrentHashMap<Long, Double> bestTwin = new ConcurrentHashMap<>();
     /** Consecutive fast vector slices per mode; touched only by the thread holding {@link #warming}. */
     private final int[] streak = new int[ProbabilityMode.values().length];
 
@@ -87,7 +91,7 @@ final class WarmingKernel implements CrossEntropyKernel {
                     vector.sparse(pred, layout, labels, mode, precision, out, o, r, r + n);
                     long dt = System.nanoTime() - t0;
                     vectorNanos.addAndGet(dt);
-                    judge(mode, (double) dt / ((long) n * elementsPerRow));
+                    judge(mode, shapeKey(mode, layout), (double) dt / ((long) n * elementsPerRow));
                 } finally {
                     warming.set(false);
                 }
@@ -95,19 +99,25 @@ final class WarmingKernel implements CrossEntropyKernel {
                 twin.sparse(pred, layout, labels, mode, precision, out, o, r, r + n);
                 long dt = System.nanoTime() - t0;
                 twinNanos.addAndGet(dt);
-                double perElement = (double) dt / ((long) n * elementsPerRow);
-                if (perElement < bestTwin) {
-                    bestTwin = perElement;
-                }
+                bestTwin.merge(shapeKey(mode, layout), (double) dt / ((long) n * elementsPerRow), Math::min);
             }
             r += n;
         }
     }
 
-    /** After a vector slice of {@code mode}: warm once it has matched the twin's best {@link #WARM_AFTER} times. */
-    private void judge(ProbabilityMode mode, double perElement) {
+    /** The mode, the class count and whether rows are strided (channels first), in one key. */
+    private static long shapeKey(ProbabilityMode mode, RowLayout layout) {
+        return ((long) layout.classes << 3) | (layout.inner > 1 ? 4 : 0) | mode.ordinal();
+    }
+
+    /**
+     * After a vector slice: its mode is warm once vector slices have been at least as fast as the best twin slice
+     * of the same shape {@link #WARM_AFTER} times in a row.
+     */
+    private void judge(ProbabilityMode mode, long shape, double perElement) {
         int m = mode.ordinal();
-        streak[m] = perElement <= bestTwin ? streak[m] + 1 : 0;
+        Double best = bestTwin.get(shape);
+        streak[m] = best != null && perElement <= best ? streak[m] + 1 : 0;
         if (streak[m] >= WARM_AFTER) {
             synchronized (this) {
                 warmModes |= 1 << m;
