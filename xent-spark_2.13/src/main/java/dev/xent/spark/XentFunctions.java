@@ -8,10 +8,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
-import org.apache.spark.sql.classic.ExpressionUtils$;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.ScalaUDF;
+import org.apache.spark.sql.classic.ExpressionUtils$;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -229,7 +229,7 @@ public final class XentFunctions {
         String function = functionName(kind, isLoss);
         RowReader reader = reader(kind, isLoss, true, options, function, argumentTypes(data, names));
         return ExpressionUtils$.MODULE$.column(XentAggregate.of(reader, columnExpressions(data, names),
-                kind.kerasName(), true));
+                kind.kerasName() + (isLoss ? "_loss" : ""), true));
     }
 
     /** As {@link #column}, always through the typed {@link XentAggregator} and {@code functions.udaf}. */
