@@ -34,6 +34,8 @@ final class RowBatch {
     private float[] floats;
     private double[] doubles;
     private double[] labels;
+    /** Categorical targets rounded to float32 for the core (float32 predictions only); reused. */
+    private float[] targets32;
     private double[] weights;
     private int n;
     /** The partition-local index of the first gathered row. */
@@ -172,7 +174,9 @@ final class RowBatch {
         }
         int[] predShape = prepend(n, rowShape);
         NdArray yPred = float32 ? NdArray.of(floats, 0, predShape) : NdArray.of(doubles, 0, predShape);
-        NdArray yTrue = NdArray.of(labels, 0, prepend(n, labelShape));
+        NdArray yTrue = float32 && agg.kind == Crossentropy.CATEGORICAL
+                ? NdArray.of(targets32(n * labelSize), 0, prepend(n, labelShape))
+                : NdArray.of(labels, 0, prepend(n, labelShape));
         NdArray sw = weights == null ? null : NdArray.of(weights, 0, weightShape(n, labelShape.length, agg.isLoss));
         int count = n;
         n = 0;
@@ -183,6 +187,21 @@ final class RowBatch {
         } catch (IllegalArgumentException e) {
             throw agg.rowError("rows [" + firstRow + ", " + (firstRow + count) + "): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Categorical targets as float32 next to float32 predictions, as the command line reads them from a float32 file
+     * (Keras casts targets to the prediction dtype anyway): the core then runs the same kernel for both, so a Spark
+     * result equals the single-machine one to the last bits of the sum, not only within float32 rounding per element.
+     */
+    private float[] targets32(int size) {
+        if (targets32 == null || targets32.length < size) {
+            targets32 = new float[labels.length];
+        }
+        for (int i = 0; i < size; i++) {
+            targets32[i] = (float) labels[i];
+        }
+        return targets32;
     }
 
     /**

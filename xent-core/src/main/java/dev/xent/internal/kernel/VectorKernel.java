@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * Single-pass SIMD kernels for float32 predictions ({@code float[]}, or a {@link FloatBuffer} copied through a
- * small reusable block). Everything else (float64 compute, other dtypes) goes to {@link ScalarKernel}.
+ * small reusable block). Float64 probabilities with the class axis last go to {@link DoubleVectorKernel}; everything
+ * else (other float64 work, other dtypes) to {@link ScalarKernel}.
  *
  * <p>Per row, nothing is materialised (no one-hot, no softmax, no copy of the input):
  * <ul>
