@@ -372,7 +372,7 @@ class KernelAgreementTest {
         CrossEntropyKernel vector = vector();
         Data d = new Data(c);
         double[] want = run(vector, c, d);
-        // Slices of one row: the first goes to the (cold) vector kernel, the next to the twin, and so on by time.
+        // Slices of SLICE_ELEMENTS: the first goes to the (cold) vector kernel, the next to the twin, then by time.
         WarmingKernel warming = new WarmingKernel(vector, LaneTwin.INSTANCE);
         assertArrayEquals(want, run(warming, c, d), c.toString());
         if (c.sparse && c.precision == Precision.FLOAT32
