@@ -1,5 +1,6 @@
 package dev.xent.internal.kernel;
 
+import dev.xent.ndarray.NdArray;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,10 +47,6 @@ final class WarmingKernel implements CrossEntropyKernel {
         this.twin = twin;
     }
 
-    CrossEntropyKernel vector() {
-        return vector;
-    }
-
     long vectorNanos() {
         return vectorNanos.get();
     }
@@ -69,8 +66,8 @@ final class WarmingKernel implements CrossEntropyKernel {
     }
 
     @Override
-    public void sparse(dev.xent.ndarray.NdArray pred, RowLayout layout, int[] labels, ProbabilityMode mode,
-                       Precision precision, double[] out, int outOffset, int from, int to) {
+    public void sparse(NdArray pred, RowLayout layout, int[] labels, ProbabilityMode mode, Precision precision,
+                       double[] out, int outOffset, int from, int to) {
         if (isWarm(mode) || !LaneTwin.serves(pred, precision)) {
             vector.sparse(pred, layout, labels, mode, precision, out, outOffset, from, to);
             return;
@@ -126,9 +123,9 @@ final class WarmingKernel implements CrossEntropyKernel {
     }
 
     @Override
-    public void categorical(dev.xent.ndarray.NdArray pred, dev.xent.ndarray.NdArray target, RowLayout layout,
-                            double keep, double add, ProbabilityMode mode, Precision precision, double[] out,
-                            int outOffset, int from, int to) {
+    public void categorical(NdArray pred, NdArray target, RowLayout layout, double keep, double add,
+                            ProbabilityMode mode, Precision precision, double[] out, int outOffset, int from,
+                            int to) {
         vector.categorical(pred, target, layout, keep, add, mode, precision, out, outOffset, from, to);
     }
 }
