@@ -264,14 +264,11 @@ final class VectorKernel implements CrossEntropyKernel {
                     sum = blk == 0 ? blockSum : sum * Math.exp((double) max - newMax) + blockSum;
                     max = newMax;
                 }
-                return Math.log(sum) - ((double) a[rb + label] - max);
+                return finishSparse(mode, sum, max, a[rb + label]);
             }
-            case CLIP_THEN_NORMALIZE:
-                return Math.log(sum(a, rb, rb + classes, true, sc) / clip(a[rb + label]));
-            default: {
-                float p = (float) (a[rb + label] / sum(a, rb, rb + classes, false, sc));
-                return -Math.log(clip(p));
-            }
+            default:
+                return finishSparse(mode, sum(a, rb, rb + classes, mode == ProbabilityMode.CLIP_THEN_NORMALIZE, sc), 0f,
+                        a[rb + label]);
         }
     }
 
@@ -638,7 +635,7 @@ final class VectorKernel implements CrossEntropyKernel {
                     continue;
                 }
                 float x = a[b + r + label * stride];
-                out[op + r] = (float) (clip ? Math.log(tot[r] / clip(x)) : -Math.log(clip((float) (x / tot[r]))));
+                out[op + r] = (float) finishSparse(mode, tot[r], 0f, x);
             }
             return;
         }
@@ -669,7 +666,7 @@ final class VectorKernel implements CrossEntropyKernel {
             } else if (fallback[r]) {
                 out[op + r] = (float) sparseTwin(a, b + r, stride, classes, label, mode);
             } else {
-                out[op + r] = (float) (Math.log(sum[r]) - ((double) a[b + r + label * stride] - sc.g[r]));
+                out[op + r] = (float) finishSparse(mode, sum[r], sc.g[r], a[b + r + label * stride]);
             }
         }
     }
