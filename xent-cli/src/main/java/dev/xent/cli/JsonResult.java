@@ -1,7 +1,9 @@
 package dev.xent.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,10 +12,13 @@ import java.util.Map;
  * The one JSON object the command line prints: {@code class_name}, {@code config}, {@code result} and, for
  * metrics, {@code total} and {@code count}. NaN and infinities are written as the strings {@code "NaN"},
  * {@code "Infinity"} and {@code "-Infinity"} (JSON has no such numbers).
+ *
+ * <p>Written with Jackson's streaming generator rather than an {@code ObjectMapper}: the output is the same, and a
+ * run does not load and initialise the data-binding layer (about a tenth of a second of start-up) to print one line.
  */
 public final class JsonResult {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
 
     private JsonResult() {}
 
@@ -49,10 +54,46 @@ public final class JsonResult {
     }
 
     private static String write(Map<String, Object> out) {
-        try {
-            return MAPPER.writeValueAsString(out);
-        } catch (JsonProcessingException e) {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(text)) {
+            value(g, out);
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        return text.toString();
+    }
+
+    /** The JSON values a config holds: maps, lists, strings, numbers, booleans and null. */
+    private static void value(JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof Map) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                value(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (v instanceof Iterable) {
+            g.writeStartArray();
+            for (Object item : (Iterable<?>) v) {
+                value(g, item);
+            }
+            g.writeEndArray();
+        } else if (v instanceof String) {
+            g.writeString((String) v);
+        } else if (v instanceof Boolean) {
+            g.writeBoolean((Boolean) v);
+        } else if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            g.writeNumber(((Number) v).intValue());
+        } else if (v instanceof Long) {
+            g.writeNumber((Long) v);
+        } else if (v instanceof Float) {
+            g.writeNumber((Float) v);
+        } else if (v instanceof Double) {
+            g.writeNumber((Double) v);
+        } else {
+            throw new IllegalArgumentException("cannot write a " + v.getClass().getName() + " as JSON: " + v);
         }
     }
 }
