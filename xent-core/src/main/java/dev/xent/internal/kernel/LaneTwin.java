@@ -47,7 +47,8 @@ final class LaneTwin implements CrossEntropyKernel {
         final float[] k1 = new float[LANES];
         final float[] s2 = new float[LANES];
         final float[] k2 = new float[LANES];
-        final double[] total = new double[LANES];
+        final float[] hi = new float[LANES];
+        final float[] lo = new float[LANES];
         float[] row = new float[0];
 
         /** Clears the third accumulator (the main loop writes the others whole). */
@@ -163,8 +164,8 @@ final class LaneTwin implements CrossEntropyKernel {
     /**
      * {@code VectorKernel.sum} ({@code kind} CLIP or RAW) and {@code VectorKernel.sumExp} (EXP), lane for lane: two
      * Kahan accumulators over pairs of vectors, a third over the rest, the last vector re-read from {@code to - LANES}
-     * with the lanes already counted left as they are, then {@code ((s0 - k0) + (s1 - k1)) + (s2 - k2)} per lane in
-     * double, summed as a pairwise tree.
+     * with the lanes already counted left as they are, then {@code VectorKernel.reducePair} (the vector kernel's
+     * float-pair lane reduction, in scalar code).
      */
     private static double sum(float[] a, int from, int to, int kind, float max, Lanes ln) {
         if (to - from < LANES) {
@@ -230,11 +231,7 @@ final class LaneTwin implements CrossEntropyKernel {
                 s2[l] = t;
             }
         }
-        double[] x = ln.total;
-        for (int l = 0; l < LANES; l++) {
-            x[l] = (((double) s0[l] - k0[l]) + ((double) s1[l] - k1[l])) + ((double) s2[l] - k2[l]);
-        }
-        return VectorKernel.tree(x);
+        return VectorKernel.reducePair(s0, k0, s1, k1, s2, k2, ln.hi, ln.lo);
     }
 
     private static float value(float x, int kind, float max) {

@@ -9,6 +9,7 @@ import java.nio.FloatBuffer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * Single-pass SIMD kernels for float32 predictions ({@code float[]}, or a {@link FloatBuffer} copied through a
@@ -30,8 +31,9 @@ import jdk.incubator.vector.VectorOperators;
  * row by row). With a class axis before others ({@code inner > 1}, channels first) each lane is one row: class
  * {@code c} of {@code LANES} neighbouring rows is one contiguous load, so nothing is transposed.
  *
- * <p>Numerics: per-element work is float32, as in Keras; running sums are Kahan-compensated float lanes combined in
- * double, and the one log per row is {@code Math.log} in double, so each result is within float32 rounding of the
+ * <p>Numerics: per-element work is float32, as in Keras; running sums are Kahan-compensated float lanes, reduced
+ * to a row sum as float pairs by error-free additions (sparse, see {@link #reducePair}) or in double (categorical),
+ * and the one log per row is {@code Math.log} in double, so each result is within float32 rounding of the
  * {@link ScalarKernel} reference. One documented exception: categorical cross-entropy from logits whose differences
  * exceed the float range (about 3e38, e.g. logits of +-2e38) overflows to infinity or NaN here, as it does in Keras
  * (float32), where the reference, computing in double, stays finite.
@@ -67,6 +69,20 @@ final class VectorKernel implements CrossEntropyKernel {
         }
     }
 
+    /** Lane {@code l} to lane {@code l ^ w}: the partner of each lane at one level of the lane tree. */
+    private static final VectorShuffle<Float> XOR1 = xor(1);
+    private static final VectorShuffle<Float> XOR2 = xor(2);
+    private static final VectorShuffle<Float> XOR4 = xor(4);
+    private static final VectorShuffle<Float> XOR8 = xor(8);
+
+    private static VectorShuffle<Float> xor(int w) {
+        int[] to = new int[LANES];
+        for (int l = 0; l < LANES; l++) {
+            to[l] = (l ^ w) & (LANES - 1);
+        }
+        return VectorShuffle.fromArray(F, to, 0);
+    }
+
     private VectorKernel() {}
 
     @Override
@@ -83,8 +99,8 @@ final class VectorKernel implements CrossEntropyKernel {
         final float[] e = new float[LANES];
         final float[] f = new float[LANES];
         final float[] g = new float[LANES];
-        final double[] lanes = new double[LANES];
-        final double[][] virtual = new double[LANES][LANES];
+        final float[][] virtualHi = new float[LANES][LANES];
+        final float[][] virtualLo = new float[LANES][LANES];
         final double[] tot = new double[LANES];
         final double[] tot2 = new double[LANES];
         final double[] tot3 = new double[LANES];
@@ -302,8 +318,8 @@ final class VectorKernel implements CrossEntropyKernel {
      * Kahan-compensated accumulators (for latency); the rest (fewer than 2 LANES elements) goes one vector at a time
      * into a third accumulator, the last of these re-reading the row's last vector with the lanes already counted
      * masked off (masked lanes keep their accumulator), so there is no scalar tail and no load leaves the row. Rows
-     * shorter than one vector are summed by shortSum. Lanes are dumped in place and combined in double by combine(),
-     * as a pairwise tree. Vectors are never passed to helper methods: if C2 ran out of inlining budget such a call
+     * shorter than one vector are summed by shortSum. The lanes are reduced in registers (see reducePair).
+     * Vectors are never passed to helper methods: if C2 ran out of inlining budget such a call
      * would box them. laneSums replays exactly this order for channels-first rows.
      */
 
@@ -328,10 +344,6 @@ final class VectorKernel implements CrossEntropyKernel {
             s0 = t0;
             s1 = t1;
         }
-        s0.intoArray(sc.a, 0);
-        k0.intoArray(sc.b, 0);
-        s1.intoArray(sc.c, 0);
-        k1.intoArray(sc.d, 0);
         FloatVector iota = FloatVector.fromArray(F, IOTA, 0);
         FloatVector s2 = FloatVector.zero(F);
         FloatVector k2 = s2;
@@ -342,9 +354,40 @@ final class VectorKernel implements CrossEntropyKernel {
             k2 = k2.blend(t.sub(s2).sub(y), m);
             s2 = s2.blend(t, m);
         }
-        s2.intoArray(sc.e, 0);
-        k2.intoArray(sc.f, 0);
-        return combine(sc);
+        // The lane reduction (see reducePair), written out: a helper taking vectors would box them if not inlined.
+        FloatVector h1 = s0.add(s1);
+        FloatVector b1 = h1.sub(s0);
+        FloatVector e1 = s0.sub(h1.sub(b1)).add(s1.sub(b1));
+        FloatVector hi = h1.add(s2);
+        FloatVector b2 = hi.sub(h1);
+        FloatVector e2 = h1.sub(hi.sub(b2)).add(s2.sub(b2));
+        FloatVector lo = e1.add(e2).sub(k0.add(k1).add(k2));
+        if (LANES > 8) {
+            FloatVector h = hi.rearrange(XOR8);
+            FloatVector t = hi.add(h);
+            FloatVector b = t.sub(hi);
+            lo = lo.add(lo.rearrange(XOR8)).add(hi.sub(t.sub(b)).add(h.sub(b)));
+            hi = t;
+        }
+        if (LANES > 4) {
+            FloatVector h = hi.rearrange(XOR4);
+            FloatVector t = hi.add(h);
+            FloatVector b = t.sub(hi);
+            lo = lo.add(lo.rearrange(XOR4)).add(hi.sub(t.sub(b)).add(h.sub(b)));
+            hi = t;
+        }
+        if (LANES > 2) {
+            FloatVector h = hi.rearrange(XOR2);
+            FloatVector t = hi.add(h);
+            FloatVector b = t.sub(hi);
+            lo = lo.add(lo.rearrange(XOR2)).add(hi.sub(t.sub(b)).add(h.sub(b)));
+            hi = t;
+        }
+        FloatVector h = hi.rearrange(XOR1);
+        FloatVector t = hi.add(h);
+        FloatVector b = t.sub(hi);
+        lo = lo.add(lo.rearrange(XOR1)).add(hi.sub(t.sub(b)).add(h.sub(b)));
+        return join(t.lane(0), lo.lane(0));
     }
 
     /** {@code sum clip(a[i])} (or the raw sum) over {@code [from, to)}, like {@link #sumExp}. */
@@ -379,10 +422,6 @@ final class VectorKernel implements CrossEntropyKernel {
             s0 = t0;
             s1 = t1;
         }
-        s0.intoArray(sc.a, 0);
-        k0.intoArray(sc.b, 0);
-        s1.intoArray(sc.c, 0);
-        k1.intoArray(sc.d, 0);
         FloatVector iota = FloatVector.fromArray(F, IOTA, 0);
         FloatVector s2 = FloatVector.zero(F);
         FloatVector k2 = s2;
@@ -402,9 +441,40 @@ final class VectorKernel implements CrossEntropyKernel {
             k2 = k2.blend(c, m);
             s2 = s2.blend(t, m);
         }
-        s2.intoArray(sc.e, 0);
-        k2.intoArray(sc.f, 0);
-        return combine(sc);
+        // The lane reduction (see reducePair), written out: a helper taking vectors would box them if not inlined.
+        FloatVector h1 = s0.add(s1);
+        FloatVector b1 = h1.sub(s0);
+        FloatVector e1 = s0.sub(h1.sub(b1)).add(s1.sub(b1));
+        FloatVector hi = h1.add(s2);
+        FloatVector b2 = hi.sub(h1);
+        FloatVector e2 = h1.sub(hi.sub(b2)).add(s2.sub(b2));
+        FloatVector lo = e1.add(e2).sub(k0.add(k1).add(k2));
+        if (LANES > 8) {
+            FloatVector h = hi.rearrange(XOR8);
+            FloatVector t = hi.add(h);
+            FloatVector b = t.sub(hi);
+            lo = lo.add(lo.rearrange(XOR8)).add(hi.sub(t.sub(b)).add(h.sub(b)));
+            hi = t;
+        }
+        if (LANES > 4) {
+            FloatVector h = hi.rearrange(XOR4);
+            FloatVector t = hi.add(h);
+            FloatVector b = t.sub(hi);
+            lo = lo.add(lo.rearrange(XOR4)).add(hi.sub(t.sub(b)).add(h.sub(b)));
+            hi = t;
+        }
+        if (LANES > 2) {
+            FloatVector h = hi.rearrange(XOR2);
+            FloatVector t = hi.add(h);
+            FloatVector b = t.sub(hi);
+            lo = lo.add(lo.rearrange(XOR2)).add(hi.sub(t.sub(b)).add(h.sub(b)));
+            hi = t;
+        }
+        FloatVector h = hi.rearrange(XOR1);
+        FloatVector t = hi.add(h);
+        FloatVector b = t.sub(hi);
+        lo = lo.add(lo.rearrange(XOR1)).add(hi.sub(t.sub(b)).add(h.sub(b)));
+        return join(t.lane(0), lo.lane(0));
     }
 
     /** Fewer than {@code LANES} elements: one scalar Kahan sum (the lanes of {@link #laneSums} do the same). */
@@ -423,23 +493,56 @@ final class VectorKernel implements CrossEntropyKernel {
         return (double) s - k;
     }
 
-    /** The dumped accumulators {@code ((a - b) + (c - d)) + (e - f)} per lane, summed in double as a pairwise tree. */
-    private static double combine(Scratch sc) {
-        double[] x = sc.lanes;
+    /*
+     * The lane reduction of the sparse row sums. Each lane holds three Kahan accumulators (sum s, compensation k);
+     * per lane they become an unevaluated float pair (hi, lo): hi = (s0 + s1) + s2 with the rounding errors of both
+     * additions taken exactly (TwoSum) into lo, together with the compensations. The lanes' pairs are then added
+     * pairwise (lane l with lane l ^ w, for w = LANES / 2 down to 1), again by TwoSum, and the row sum is
+     * (double) hi + lo. All of it is float arithmetic without a dump, a conversion or a scalar loop per lane (this was
+     * a third of the cost of a 100-class row when it was done lane by lane in double), and the pair carries about 48
+     * bits, more than the double combination it replaces. A TwoSum's error is exact, so partners compute the same
+     * pair and every lane ends with the row's total; reducePair replays it in scalar code for the twin and for
+     * channels-first rows.
+     */
+
+    /**
+     * The vector lane reduction of {@link #sum} in scalar code, lane by lane: the three accumulators of lane {@code l} are
+     * {@code (s0[l], k0[l])}, {@code (s1[l], k1[l])}, {@code (s2[l], k2[l])}; {@code hi} and {@code lo} are scratch.
+     */
+    static double reducePair(float[] s0, float[] k0, float[] s1, float[] k1, float[] s2, float[] k2, float[] hi,
+                             float[] lo) {
         for (int l = 0; l < LANES; l++) {
-            x[l] = (((double) sc.a[l] - sc.b[l]) + ((double) sc.c[l] - sc.d[l])) + ((double) sc.e[l] - sc.f[l]);
+            float h1 = s0[l] + s1[l];
+            float b1 = h1 - s0[l];
+            float e1 = (s0[l] - (h1 - b1)) + (s1[l] - b1);
+            float h = h1 + s2[l];
+            float b2 = h - h1;
+            float e2 = (h1 - (h - b2)) + (s2[l] - b2);
+            hi[l] = h;
+            lo[l] = (e1 + e2) - ((k0[l] + k1[l]) + k2[l]);
         }
-        return tree(x);
+        return reduceLanes(hi, lo);
     }
 
-    /** {@code x[0] + ... + x[LANES - 1]} as a pairwise tree (the order {@link #laneSums} replays); clobbers x. */
-    static double tree(double[] x) {
+    /** The lane tree of {@link #reducePair} over pairs {@code (hi[l], lo[l])}; clobbers both. */
+    static double reduceLanes(float[] hi, float[] lo) {
         for (int w = LANES / 2; w >= 1; w >>= 1) {
             for (int l = 0; l < w; l++) {
-                x[l] += x[l + w];
+                float t = hi[l] + hi[l + w];
+                float b = t - hi[l];
+                lo[l] = (lo[l] + lo[l + w]) + ((hi[l] - (t - b)) + (hi[l + w] - b));
+                hi[l] = t;
             }
         }
-        return x[0];
+        return join(hi[0], lo[0]);
+    }
+
+    /**
+     * {@code hi + lo} in double. A NaN {@code lo} beside a non-NaN {@code hi} only comes from an infinite sum
+     * ({@code inf - inf} in a TwoSum): it is dropped, so infinite inputs give the infinite sum (see {@link #finite}).
+     */
+    private static double join(float hi, float lo) {
+        return (double) hi + (lo != lo ? 0f : lo);
     }
 
     /** The dumped single accumulators {@code x - y}, lane by lane, summed in double. */
@@ -528,7 +631,7 @@ final class VectorKernel implements CrossEntropyKernel {
     // A row's value must not depend on where its class axis is, so for classes >= MIN_VECTOR the lanes below replay
     // exactly what sparseRow/catRow do to a contiguous row: "virtual lane" l of the contiguous code (the classes it
     // accumulates, in its order, into its own compensated sum) is computed here for LANES rows at once, and the
-    // per-lane totals are combined in double in the same order.
+    // per-lane totals are reduced in the same order (reducePair's, computed for LANES rows at once).
 
     static final int CLIP = 0;
     static final int RAW = 1;
@@ -538,7 +641,7 @@ final class VectorKernel implements CrossEntropyKernel {
      * For {@code LANES} strided rows: into {@code tot[row]}, exactly what {@link #sum} ({@code CLIP}, {@code RAW}) or
      * {@link #sumExp} ({@code EXP}) returns for that row's classes {@code [from, to)}. Phase {@code l} replays virtual
      * lane {@code l} of the contiguous loop: the classes that lane {@code l} of each accumulator reads, step by step,
-     * including the masked last step; the per-lane results are then combined by the same {@link #tree}.
+     * including the masked last step; the per-lane results are then reduced as {@link #reducePair} does.
      */
     private static void laneSums(float[] a, int b, int stride, int from, int to, int kind, FloatVector max,
                                  double[] tot, Scratch sc) {
@@ -568,7 +671,8 @@ final class VectorKernel implements CrossEntropyKernel {
             return;
         }
         int n2 = len / (2 * LANES) * (2 * LANES);
-        double[][] virtual = sc.virtual;
+        float[][] virtualHi = sc.virtualHi;
+        float[][] virtualLo = sc.virtualLo;
         for (int l = 0; l < LANES; l++) {
             // acc = 0, 1: the main loop's two accumulators (lane l reads class step + l, step + LANES + l);
             // acc = 2: the single-vector rest, whose last step reads the row's last vector, lane l counted if unmasked.
@@ -601,13 +705,36 @@ final class VectorKernel implements CrossEntropyKernel {
                 s.intoArray(acc == 0 ? sc.a : acc == 1 ? sc.c : sc.e, 0);
                 k.intoArray(acc == 0 ? sc.b : acc == 1 ? sc.d : sc.f, 0);
             }
-            for (int r = 0; r < LANES; r++) {
-                virtual[r][l] = (((double) sc.a[r] - sc.b[r]) + ((double) sc.c[r] - sc.d[r]))
-                        + ((double) sc.e[r] - sc.f[r]);
+            // reducePair's per-lane pair for virtual lane l, for LANES rows at once.
+            FloatVector s0 = FloatVector.fromArray(F, sc.a, 0);
+            FloatVector s1 = FloatVector.fromArray(F, sc.c, 0);
+            FloatVector s2 = FloatVector.fromArray(F, sc.e, 0);
+            FloatVector h1 = s0.add(s1);
+            FloatVector b1 = h1.sub(s0);
+            FloatVector e1 = s0.sub(h1.sub(b1)).add(s1.sub(b1));
+            FloatVector hi = h1.add(s2);
+            FloatVector b2 = hi.sub(h1);
+            FloatVector e2 = h1.sub(hi.sub(b2)).add(s2.sub(b2));
+            FloatVector lo = e1.add(e2).sub(FloatVector.fromArray(F, sc.b, 0).add(FloatVector.fromArray(F, sc.d, 0))
+                    .add(FloatVector.fromArray(F, sc.f, 0)));
+            hi.intoArray(virtualHi[l], 0);
+            lo.intoArray(virtualLo[l], 0);
+        }
+        // The lane tree (reduceLanes) over the virtual lanes, for LANES rows at once.
+        for (int w = LANES / 2; w >= 1; w >>= 1) {
+            for (int l = 0; l < w; l++) {
+                FloatVector hi = FloatVector.fromArray(F, virtualHi[l], 0);
+                FloatVector h = FloatVector.fromArray(F, virtualHi[l + w], 0);
+                FloatVector t = hi.add(h);
+                FloatVector bt = t.sub(hi);
+                FloatVector lo = FloatVector.fromArray(F, virtualLo[l], 0)
+                        .add(FloatVector.fromArray(F, virtualLo[l + w], 0)).add(hi.sub(t.sub(bt)).add(h.sub(bt)));
+                t.intoArray(virtualHi[l], 0);
+                lo.intoArray(virtualLo[l], 0);
             }
         }
         for (int r = 0; r < LANES; r++) {
-            tot[r] = tree(virtual[r]);
+            tot[r] = join(virtualHi[0][r], virtualLo[0][r]);
         }
     }
 
