@@ -46,8 +46,41 @@ final class VectorMath {
     static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     static final int LANES = F.length();
 
+    /**
+     * Whether {@code exp} uses fused multiply-adds (here and in {@link FloatMath}): by default where SIMD is at least
+     * 256 bits wide on x86 (AVX2, which comes with FMA3) and on AArch64 (FMA is part of the base ISA). Elsewhere
+     * {@code Math.fma} may not be a single instruction. {@code -Dxent.fma=true|false} overrides the choice.
+     */
+    static final boolean FMA = fma(System.getProperty("xent.fma", "auto"), System.getProperty("os.arch", ""));
+
+    static boolean fma(String property, String arch) {
+        if (property.equals("true") || property.equals("false")) {
+            return Boolean.parseBoolean(property);
+        }
+        return arch.equals("aarch64") || ((arch.equals("amd64") || arch.equals("x86_64")) && LANES >= 8);
+    }
+
     /** Lane-wise {@link FloatMath#exp}. */
     static FloatVector exp(FloatVector x) {
+        return FMA ? expFused(x) : expPlain(x);
+    }
+
+    /** Lane-wise {@link FloatMath#expFused}. */
+    static FloatVector expFused(FloatVector x) {
+        FloatVector t = x.fma(LOG2E, MAGIC);
+        FloatVector n = t.sub(MAGIC);
+        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), x);
+        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector z = r.mul(r);
+        FloatVector p = r.fma(E0, E1).fma(r, FloatVector.broadcast(F, E2)).fma(r, FloatVector.broadcast(F, E3))
+                .fma(r, FloatVector.broadcast(F, E4)).fma(r, FloatVector.broadcast(F, E5)).fma(z, r).add(1f);
+        FloatVector scale = ((IntVector) t.reinterpretAsInts()).sub(MAGIC_BITS_MINUS_BIAS)
+                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(scale).blend(0f, x.compare(VectorOperators.LT, EXP_UNDERFLOW));
+    }
+
+    /** Lane-wise {@link FloatMath#expPlain}. */
+    static FloatVector expPlain(FloatVector x) {
         FloatVector t = x.mul(LOG2E).add(MAGIC);
         FloatVector n = t.sub(MAGIC);
         FloatVector r = x.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));

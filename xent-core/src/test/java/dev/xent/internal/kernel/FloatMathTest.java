@@ -1,10 +1,14 @@
 package dev.xent.internal.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The float32 {@code exp}/{@code log} polynomials: accuracy against {@code Math.exp}/{@code Math.log} over a dense
@@ -31,28 +35,52 @@ class FloatMathTest {
         return Math.abs(got - want) / Math.ulp((float) want);
     }
 
-    @Test
-    void expWithinTwoUlpOnItsDomain() {
+    /** Both forms of exp (the kernels use one per JVM, see VectorMath.FMA). */
+    static java.util.stream.Stream<Arguments> exps() {
+        return java.util.stream.Stream.of(
+                Arguments.of("fused", (FloatUnaryOperator) FloatMath::expFused),
+                Arguments.of("plain", (FloatUnaryOperator) FloatMath::expPlain));
+    }
+
+    interface FloatUnaryOperator {
+        float apply(float x);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("exps")
+    void expWithinTwoUlpOnItsDomain(String form, FloatUnaryOperator exp) {
         double worst = 0;
         for (float x : sweep(FloatMath.EXP_UNDERFLOW, -0f, 211)) {
-            double u = ulps(FloatMath.exp(x), Math.exp(x));
+            double u = ulps(exp.apply(x), Math.exp(x));
             worst = Math.max(worst, u);
-            assertTrue(u <= 2, () -> "exp(" + x + ") = " + FloatMath.exp(x) + ", Math.exp " + Math.exp(x));
+            assertTrue(u <= 2, () -> form + " exp(" + x + ") = " + exp.apply(x) + ", Math.exp " + Math.exp(x));
         }
         for (float x : sweep(-1e-30f, -0f, 1009)) { // tiny arguments
-            assertTrue(ulps(FloatMath.exp(x), Math.exp(x)) <= 2);
+            assertTrue(ulps(exp.apply(x), Math.exp(x)) <= 2);
         }
         assertTrue(worst > 0, "the sweep ran");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("exps")
+    void expSpecialValues(String form, FloatUnaryOperator exp) {
+        assertEquals(1f, exp.apply(0f));
+        assertEquals(1f, exp.apply(-0f));
+        assertEquals(0f, exp.apply(Float.NEGATIVE_INFINITY));
+        assertEquals(0f, exp.apply(-1e4f));
+        assertEquals(0f, exp.apply(-87.31f));
+        assertTrue(Float.isNaN(exp.apply(Float.NaN)));
+    }
+
     @Test
-    void expSpecialValues() {
-        assertEquals(1f, FloatMath.exp(0f));
-        assertEquals(1f, FloatMath.exp(-0f));
-        assertEquals(0f, FloatMath.exp(Float.NEGATIVE_INFINITY));
-        assertEquals(0f, FloatMath.exp(-1e4f));
-        assertEquals(0f, FloatMath.exp(-87.31f));
-        assertTrue(Float.isNaN(FloatMath.exp(Float.NaN)));
+    void fmaChoice() {
+        assertTrue(VectorMath.fma("auto", "aarch64"));
+        assertFalse(VectorMath.fma("false", "aarch64"));
+        assertTrue(VectorMath.fma("true", "ppc64le"));
+        assertFalse(VectorMath.fma("auto", "ppc64le"));
+        assertEquals(VectorMath.LANES >= 8, VectorMath.fma("auto", "amd64"));
+        assertEquals(VectorMath.FMA ? FloatMath.expFused(-1.2345f) : FloatMath.expPlain(-1.2345f),
+                FloatMath.exp(-1.2345f));
     }
 
     @Test

@@ -9,28 +9,46 @@ final class VectorTwinCheck {
 
     private VectorTwinCheck() {}
 
+    /** Both forms of exp (fused and plain) and log, lane against twin. */
     static void run(float[] expArgs, float[] logArgs) {
-        check(expArgs, true);
-        check(logArgs, false);
         float[] special = {Float.NaN, Float.NEGATIVE_INFINITY, 0f, -0f, 1f, -87.3f, -87.4f, -1e4f,
             (float) Precision.FLOAT32.clipLow, (float) Precision.FLOAT32.clipHigh, Float.MIN_NORMAL, 0.5f};
-        check(special, true);
-        check(special, false);
+        for (int form = 0; form < 3; form++) {
+            check(expArgs, form);
+            check(special, form);
+        }
+        check(logArgs, LOG);
+        check(special, LOG);
     }
 
-    private static void check(float[] xs, boolean exp) {
+    private static final int FUSED = 0;
+    private static final int PLAIN = 1;
+    private static final int EXP = 2;
+    private static final int LOG = 3;
+
+    private static FloatVector lanes(FloatVector v, int form) {
+        return form == FUSED ? VectorMath.expFused(v) : form == PLAIN ? VectorMath.expPlain(v)
+                : form == EXP ? VectorMath.exp(v) : VectorMath.log(v);
+    }
+
+    private static float twin(float x, int form) {
+        return form == FUSED ? FloatMath.expFused(x) : form == PLAIN ? FloatMath.expPlain(x)
+                : form == EXP ? FloatMath.exp(x) : FloatMath.log(x);
+    }
+
+    private static void check(float[] xs, int form) {
         int lanes = VectorMath.LANES;
         float[] padded = java.util.Arrays.copyOf(xs, (xs.length + lanes - 1) / lanes * lanes);
         float[] got = new float[padded.length];
         for (int i = 0; i < padded.length; i += lanes) {
             FloatVector v = FloatVector.fromArray(VectorMath.F, padded, i);
-            (exp ? VectorMath.exp(v) : VectorMath.log(v)).intoArray(got, i);
+            lanes(v, form).intoArray(got, i);
         }
         for (int i = 0; i < xs.length; i++) {
-            float want = exp ? FloatMath.exp(xs[i]) : FloatMath.log(xs[i]);
+            float want = twin(xs[i], form);
             int k = i;
             assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(got[i]),
-                    () -> (exp ? "exp(" : "log(") + xs[k] + "): lane " + got[k] + ", twin " + want);
+                    () -> "form " + form + " (" + xs[k] + "): lane " + got[k] + ", twin " + want);
         }
     }
 }
