@@ -42,7 +42,7 @@ public final class Kernels {
     }
 
     /**
-     * The SIMD kernel, or null with the reason in {@code why[0]}: the module is absent, or the preferred vector is
+     * The SIMD kernel with its lanes and exp form in {@code why[0]}, or null with the reason there: the module is absent, or the preferred vector is
      * narrower than 128 bits (no useful SIMD, or C2 disabled). Loaded reflectively so that nothing here links
      * against the Vector API when it is absent.
      */
@@ -59,6 +59,8 @@ public final class Kernels {
                 why[0] = "the preferred float vector has " + lanes + " lanes (no useful SIMD here)";
                 return null;
             }
+            why[0] = lanes + " float lanes, exp " + (math.getDeclaredField("FMA").getBoolean(null) ? "fused (FMA)"
+                    : "without FMA") + " (xent.fma)";
             return loaded(holder.getSimpleName());
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             why[0] = "the Vector API failed to load: " + e;
@@ -106,9 +108,9 @@ public final class Kernels {
             case "vector": {
                 String[] why = new String[1];
                 k = vectorKernel(why);
+                note = "; " + why[0];
                 if (k == null) {
                     k = ScalarKernel.INSTANCE;
-                    note = "; " + why[0];
                     if (mode.equals("vector")) {
                         level = Level.WARNING;
                     }
