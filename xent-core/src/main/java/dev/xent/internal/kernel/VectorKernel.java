@@ -108,18 +108,6 @@ final class VectorKernel implements CrossEntropyKernel {
         final double[] run2 = new double[LANES];
         final double[] run3 = new double[LANES];
         final boolean[] fallback = new boolean[LANES];
-        /** Rows waiting for their log (see defer): its argument as float + rest, the label's entry, max, out index. */
-        final float[] logQ = new float[LANES];
-        final float[] logR = new float[LANES];
-        final float[] logX = new float[LANES];
-        final float[] logMax = new float[LANES];
-        final int[] logAt = new int[LANES];
-        final float[] logOut = new float[LANES];
-        int pending;
-        /** Set by rowSum: the row's max (logits). */
-        float rowMax;
-        /** Set by rowSum: it returned the row's finished loss (an all -inf or NaN logit row), not its sum. */
-        boolean rowDone;
         float[] rowP = new float[0];
         float[] rowT = new float[0];
         double s;
@@ -259,18 +247,10 @@ final class VectorKernel implements CrossEntropyKernel {
                 continue;
             }
             int rb = b + j * classes;
-            if (!vector) {
-                out[op + j] = (float) sparseTwin(a, rb, 1, classes, label, mode);
-                continue;
-            }
-            double sum = rowSum(a, rb, classes, label, mode, sc);
-            if (sc.rowDone) {
-                out[op + j] = (float) sum;
-            } else {
-                defer(mode, sum, sc.rowMax, a[rb + label], out, op + j, sc);
-            }
+            double loss = vector ? sparseRow(a, rb, classes, label, mode, sc)
+                    : sparseTwin(a, rb, 1, classes, label, mode);
+            out[op + j] = (float) loss;
         }
-        flush(mode, out, sc);
     }
 
     /** {@code LANES} contiguous rows of {@code classes} from {@code a[b]} into {@code tile[c * LANES + row]}. */
@@ -284,37 +264,28 @@ final class VectorKernel implements CrossEntropyKernel {
 
     /** One contiguous row with its classes spread over the lanes. */
     private static double sparseRow(float[] a, int rb, int classes, int label, ProbabilityMode mode, Scratch sc) {
-        double sum = rowSum(a, rb, classes, label, mode, sc);
-        return sc.rowDone ? sum : finishSparse(mode, sum, sc.rowMax, a[rb + label]);
-    }
-
-    /**
-     * {@link #sparseRow} up to its log: the row sum, with the max in {@code sc.rowMax}; or, when {@code sc.rowDone} is
-     * set, the finished loss (rows the reference order must settle).
-     */
-    private static double rowSum(float[] a, int rb, int classes, int label, ProbabilityMode mode, Scratch sc) {
-        sc.rowDone = false;
-        sc.rowMax = 0f;
-        if (mode != ProbabilityMode.LOGITS) {
-            return sum(a, rb, rb + classes, mode == ProbabilityMode.CLIP_THEN_NORMALIZE, sc);
-        }
-        float max = NEG_INF;
-        double sum = 0;
-        for (int blk = 0; blk < classes; blk += BLOCK) {
-            int end = Math.min(classes, blk + BLOCK);
-            float blockMax = max(a, rb + blk, rb + end);
-            float newMax = blockMax > max ? blockMax : max;
-            if (newMax == NEG_INF) {
-                // All -inf or NaN so far: rare; the reference order settles what that gives.
-                sc.rowDone = true;
-                return sparseTwin(a, rb, 1, classes, label, mode);
+        switch (mode) {
+            case LOGITS: {
+                float max = NEG_INF;
+                double sum = 0;
+                for (int blk = 0; blk < classes; blk += BLOCK) {
+                    int end = Math.min(classes, blk + BLOCK);
+                    float blockMax = max(a, rb + blk, rb + end);
+                    float newMax = blockMax > max ? blockMax : max;
+                    if (newMax == NEG_INF) {
+                        // All -inf or NaN so far: rare; the reference order settles what that gives.
+                        return sparseTwin(a, rb, 1, classes, label, mode);
+                    }
+                    double blockSum = sumExp(a, rb + blk, rb + end, newMax, sc);
+                    sum = blk == 0 ? blockSum : sum * Math.exp((double) max - newMax) + blockSum;
+                    max = newMax;
+                }
+                return finishSparse(mode, sum, max, a[rb + label]);
             }
-            double blockSum = sumExp(a, rb + blk, rb + end, newMax, sc);
-            sum = blk == 0 ? blockSum : sum * Math.exp((double) max - newMax) + blockSum;
-            max = newMax;
+            default:
+                return finishSparse(mode, sum(a, rb, rb + classes, mode == ProbabilityMode.CLIP_THEN_NORMALIZE, sc), 0f,
+                        a[rb + label]);
         }
-        sc.rowMax = max;
-        return sum;
     }
 
     /** Lane-wise max that ignores NaN (NaN reaches the result through the sum of exps instead). */
@@ -790,9 +761,9 @@ final class VectorKernel implements CrossEntropyKernel {
                     out[op + r] = 0.0;
                     continue;
                 }
-                defer(mode, tot[r], 0f, a[b + r + label * stride], out, op + r, sc);
+                float x = a[b + r + label * stride];
+                out[op + r] = (float) finishSparse(mode, tot[r], 0f, x);
             }
-            flush(mode, out, sc);
             return;
         }
         double[] sum = sc.run;
@@ -822,10 +793,9 @@ final class VectorKernel implements CrossEntropyKernel {
             } else if (fallback[r]) {
                 out[op + r] = (float) sparseTwin(a, b + r, stride, classes, label, mode);
             } else {
-                defer(mode, sum[r], sc.g[r], a[b + r + label * stride], out, op + r, sc);
+                out[op + r] = (float) finishSparse(mode, sum[r], sc.g[r], a[b + r + label * stride]);
             }
         }
-        flush(mode, out, sc);
     }
 
     /** {@code LANES} strided rows at once: exactly {@link #sparseTwin}'s operations, one row per lane. */
@@ -871,9 +841,10 @@ final class VectorKernel implements CrossEntropyKernel {
                 out[op + l] = 0.0;
                 continue;
             }
-            defer(mode, (double) sc.a[l] - sc.b[l], sc.c[l], a[b + l + label * stride], out, op + l, sc);
+            double sum = (double) sc.a[l] - sc.b[l];
+            float x = a[b + l + label * stride];
+            out[op + l] = (float) finishSparse(mode, sum, sc.c[l], x);
         }
-        flush(mode, out, sc);
     }
 
     /** One row, scalar, in the lane order of {@link #sparseLanes} (also the path for rows with few classes). */
@@ -909,80 +880,16 @@ final class VectorKernel implements CrossEntropyKernel {
         return finishSparse(mode, (double) s - k, m, a[b + label * stride]);
     }
 
-    /*
-     * The one log per row. It is float32 (FloatMath.log, within 2 ulp, as Keras computes it), and the rows of a call
-     * are finished LANES at a time with the vector log (defer, flush); a row finished alone (finishSparse) takes the
-     * same operations in scalar code, so where a row is finished never changes its value. The log's argument is a
-     * double (the row sum, or its ratio to the label's entry) split into q = (float) v and r = v - q, and
-     * log(v) = log(q) + r / q to first order, so rounding the argument to float loses nothing; that matters for losses
-     * near 0.
-     */
-
-    /** A row's loss: {@code log(sum) - (x - max)} (logits), {@code log(sum / clip(x))} or {@code -log(clip(x / sum))}. */
     static double finishSparse(ProbabilityMode mode, double sum, float max, float x) {
-        double v = logArgument(mode, sum, x);
-        float q = (float) v;
-        float r = (float) (v - q);
-        return loss(mode, FloatMath.log(q) + r / q, max, x);
-    }
-
-    /** What the row's log is taken of. */
-    private static double logArgument(ProbabilityMode mode, double sum, float x) {
-        switch (mode) {
-            case LOGITS:
-                return sum;
-            case CLIP_THEN_NORMALIZE:
-                return sum / clip(x);
-            default:
-                return clip((float) (x / sum));
-        }
-    }
-
-    /** The loss from the log of {@link #logArgument}. */
-    private static double loss(ProbabilityMode mode, float log, float max, float x) {
         switch (mode) {
             case LOGITS:
                 // An all -inf (or NaN) row: the reference's (-inf) - (-inf) is NaN.
-                return max == NEG_INF ? Double.NaN : (double) log - ((double) x - max);
+                return max == NEG_INF ? Double.NaN : Math.log(sum) - ((double) x - max);
             case CLIP_THEN_NORMALIZE:
-                return log;
+                return Math.log(sum / clip(x));
             default:
-                return -log;
+                return -Math.log(clip((float) (x / sum)));
         }
-    }
-
-    /** {@link #finishSparse} into {@code out[at]}, once {@code LANES} rows are waiting or at {@link #flush}. */
-    private static void defer(ProbabilityMode mode, double sum, float max, float x, double[] out, int at, Scratch sc) {
-        int k = sc.pending;
-        double v = logArgument(mode, sum, x);
-        float q = (float) v;
-        sc.logQ[k] = q;
-        sc.logR[k] = (float) (v - q);
-        sc.logX[k] = x;
-        sc.logMax[k] = max;
-        sc.logAt[k] = at;
-        sc.pending = k + 1;
-        if (k + 1 == LANES) {
-            flush(mode, out, sc);
-        }
-    }
-
-    /** Finishes the waiting rows: all {@code LANES} in one vector log, fewer one by one (the same operations). */
-    private static void flush(ProbabilityMode mode, double[] out, Scratch sc) {
-        int n = sc.pending;
-        float[] log = sc.logOut;
-        if (n == LANES) {
-            FloatVector q = FloatVector.fromArray(F, sc.logQ, 0);
-            VectorMath.log(q).add(FloatVector.fromArray(F, sc.logR, 0).div(q)).intoArray(log, 0);
-        } else {
-            for (int k = 0; k < n; k++) {
-                log[k] = FloatMath.log(sc.logQ[k]) + sc.logR[k] / sc.logQ[k];
-            }
-        }
-        for (int k = 0; k < n; k++) {
-            out[sc.logAt[k]] = (float) loss(mode, log[k], sc.logMax[k], sc.logX[k]);
-        }
-        sc.pending = 0;
     }
 
     // ---- categorical -------------------------------------------------------------------------------------------
