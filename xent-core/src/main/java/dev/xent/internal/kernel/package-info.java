@@ -5,6 +5,7 @@
  * {@code FloatMath}; float64 probabilities in {@code DoubleVectorKernel}); {@code LaneTwin} is the SIMD kernel's
  * sparse path without the Vector API, bit-identical, which {@code WarmingKernel} runs while the SIMD code is not
  * compiled yet; {@code ParallelKernel} splits large calls across threads; {@link dev.xent.internal.kernel.Kernels}
- * chooses once ({@code xent.kernels}, {@code xent.threads}, {@code xent.warmup}). Not public API.
+ * chooses once ({@code xent.kernels}, {@code xent.threads}, {@code xent.warmup}; {@code xent.fma} picks the exp
+ * form). Not public API.
  */
 package dev.xent.internal.kernel;
