@@ -100,6 +100,49 @@ class PropertiesTest {
         return Math.log(sum) - Math.log(Math.min(hi, Math.max(lo, p[row * classes + y[row]])));
     }
 
+    /**
+     * Keras casts categorical targets to the predictions' dtype: float64 (or integer) targets next to float32
+     * predictions give exactly the values of the same targets as float32 (they take the same kernel).
+     */
+    @ParameterizedTest(name = "seed {0}: {1} rows x {2} classes")
+    @MethodSource("cases")
+    void categoricalTargetsAreCastToThePredictionsDtype(long seed, int rows, int classes) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] p = probabilities(r, rows, classes);
+        double[] soft = new double[rows * classes];
+        long[] oneHot = new long[rows * classes];
+        for (int i = 0; i < soft.length; i++) {
+            soft[i] = r.nextDouble();
+            oneHot[i] = r.nextInt(4) == 0 ? 1 : 0;
+        }
+        float[] softAsFloat = new float[soft.length];
+        float[] oneHotAsFloat = new float[soft.length];
+        for (int i = 0; i < soft.length; i++) {
+            softAsFloat[i] = (float) soft[i];
+            oneHotAsFloat[i] = oneHot[i];
+        }
+        NdArray pred = NdArray.of(p, rows, classes);
+        for (boolean logits : new boolean[] {false, true}) {
+            for (double smoothing : new double[] {0.0, 0.1}) {
+                NdArray want = Losses.categoricalCrossentropy(NdArray.of(softAsFloat, rows, classes), pred, logits,
+                        smoothing, -1);
+                NdArray got = Losses.categoricalCrossentropy(NdArray.of(soft, rows, classes), pred, logits,
+                        smoothing, -1);
+                NdArray wantOneHot = Losses.categoricalCrossentropy(NdArray.of(oneHotAsFloat, rows, classes), pred,
+                        logits, smoothing, -1);
+                NdArray gotOneHot = Losses.categoricalCrossentropy(NdArray.of(oneHot, rows, classes), pred, logits,
+                        smoothing, -1);
+                for (int i = 0; i < rows; i++) {
+                    int row = i;
+                    assertEquals(Double.doubleToLongBits(want.getDouble(i)), Double.doubleToLongBits(got.getDouble(i)),
+                            () -> "float64 targets, seed " + seed + " row " + row);
+                    assertEquals(Double.doubleToLongBits(wantOneHot.getDouble(i)),
+                            Double.doubleToLongBits(gotOneHot.getDouble(i)), () -> "int64 targets, row " + row);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "seed {0}: {1} rows x {2} classes")
     @MethodSource("cases")
     void metricEqualsReferenceAndIsNonNegative(long seed, int rows, int classes) {
