@@ -10,8 +10,8 @@ package dev.xent.internal.kernel;
  * split into lanes, chunks and threads.
  *
  * <p>Accuracy against {@code Math.exp}/{@code Math.log} (a sweep of every 7th float of the domain: worst 0.98 ulp
- * for {@code exp} on {@code [-87.3, 0]} (either form), 0.82 ulp for {@code log} on {@code [1e-7, 1]}; {@code FloatMathTest} asserts
- * 2 ulp): {@code exp} is 0 below {@code -87.3} (where {@code exp(x) < 2^-126}) and exactly 1 at 0; {@code log}
+ * for {@code exp} on {@code [-87.3, 0]} (either form), 0.82 ulp for {@code log} on {@code [1e-7, 1]};
+ * {@code FloatMathTest} asserts 2 ulp): {@code exp} is 0 below {@code -87.3} (where {@code exp(x) < 2^-126}) and exactly 1 at 0; {@code log}
  * expects positive normal floats. NaN gives NaN.
  */
 final class FloatMath {

@@ -506,8 +506,9 @@ final class VectorKernel implements CrossEntropyKernel {
      */
 
     /**
-     * The vector lane reduction of {@link #sum} in scalar code, lane by lane: the three accumulators of lane {@code l} are
-     * {@code (s0[l], k0[l])}, {@code (s1[l], k1[l])}, {@code (s2[l], k2[l])}; {@code hi} and {@code lo} are scratch.
+     * The vector lane reduction of {@link #sum} in scalar code, lane by lane: the three accumulators of lane
+     * {@code l} are {@code (s0[l], k0[l])}, {@code (s1[l], k1[l])}, {@code (s2[l], k2[l])}; {@code hi} and
+     * {@code lo} are scratch.
      */
     static double reducePair(float[] s0, float[] k0, float[] s1, float[] k1, float[] s2, float[] k2, float[] hi,
                              float[] lo) {
@@ -525,7 +526,7 @@ final class VectorKernel implements CrossEntropyKernel {
     }
 
     /** The lane tree of {@link #reducePair} over pairs {@code (hi[l], lo[l])}; clobbers both. */
-    static double reduceLanes(float[] hi, float[] lo) {
+    private static double reduceLanes(float[] hi, float[] lo) {
         for (int w = LANES / 2; w >= 1; w >>= 1) {
             for (int l = 0; l < w; l++) {
                 float t = hi[l] + hi[l + w];
