@@ -43,8 +43,8 @@ public final class Kernels {
 
     /**
      * The SIMD kernel with its lanes and exp form in {@code why[0]}, or null with the reason there: the module is
-     * absent, or the preferred vector is narrower than 128 bits (no useful SIMD, or C2 disabled). Loaded reflectively so that nothing here links
-     * against the Vector API when it is absent.
+     * absent, or the preferred vector is narrower than 128 bits (no useful SIMD, or C2 disabled). Loaded
+     * reflectively so that nothing here links against the Vector API when it is absent.
      */
     static CrossEntropyKernel vectorKernel(String[] why) {
         if (!vectorModulePresent()) {
