@@ -1,17 +1,16 @@
 package dev.xent.internal.kernel;
 
 /**
- * Float32 {@code exp} and {@code log} as multiply/add sequences (Cephes {@code expf}/{@code logf} coefficients):
- * the scalar twins of {@link VectorMath}. {@code exp} uses fused multiply-adds where {@link VectorMath#FMA} says so
- * ({@link #expFused}, about a fifth faster for logits), else separate operations ({@link #expPlain}); {@code log}
- * never fuses. Each twin performs exactly the
- * operations one vector lane performs, in the same order, so a row computed in a vector lane and the same row
- * computed here give bit-identical results; that is what makes the strided kernels independent of how rows are
- * split into lanes, chunks and threads.
+ * Float32 {@code exp} and {@code log} as multiply/add sequences (Cephes {@code expf}/{@code logf} coefficients): the
+ * scalar twins of {@link VectorMath}. {@code exp} uses fused multiply-adds where {@link VectorMath#FMA} says so ({@link
+ * #expFused}, about a fifth faster for logits), else separate operations ({@link #expPlain}); {@code log} never fuses.
+ * Each twin performs exactly the operations one vector lane performs, in the same order, so a row computed in a vector
+ * lane and the same row computed here give bit-identical results; that is what makes the strided kernels independent of
+ * how rows are split into lanes, chunks and threads.
  *
- * <p>Accuracy against {@code Math.exp}/{@code Math.log} (a sweep of every 7th float of the domain: worst 0.98 ulp
- * for {@code exp} on {@code [-87.3, 0]} (either form), 0.82 ulp for {@code log} on {@code [1e-7, 1]};
- * {@code FloatMathTest} asserts 2 ulp): {@code exp} is 0 below {@code -87.3} (where {@code exp(x) < 2^-126}) and exactly 1 at 0; {@code log}
+ * <p>Accuracy against {@code Math.exp}/{@code Math.log} (a sweep of every 7th float of the domain: worst 0.98 ulp for
+ * {@code exp} on {@code [-87.3, 0]} (either form), 0.82 ulp for {@code log} on {@code [1e-7, 1]}; {@code FloatMathTest}
+ * asserts 2 ulp): {@code exp} is 0 below {@code -87.3} (where {@code exp(x) < 2^-126}) and exactly 1 at 0; {@code log}
  * expects positive normal floats. NaN gives NaN.
  */
 final class FloatMath {
