@@ -2,19 +2,19 @@ package dev.xent.internal;
 
 /**
  * Neumaier's compensated sum: the running error of each addition is kept and added back, so the result is the
- * exactly rounded sum for any realistic input length, independent of how the inputs were split.
+ * exactly rounded sum for any realistic input length, independent of how the inputs were split. Each error is
+ * computed by TwoSum, which gives the same (exact) error as Neumaier's comparison of magnitudes.
  */
 public final class CompensatedSum {
     private double sum;
     private double compensation;
 
     public CompensatedSum add(double x) {
+        // The exact error of sum + x by Knuth's TwoSum: the same error Neumaier's branch on |sum| >= |x| picks out,
+        // without a data-dependent branch (one the JIT's profile never saw taken would deoptimise the caller).
         double t = sum + x;
-        if (Math.abs(sum) >= Math.abs(x)) {
-            compensation += (sum - t) + x;
-        } else {
-            compensation += (x - t) + sum;
-        }
+        double b = t - sum;
+        compensation += (sum - (t - b)) + (x - b);
         sum = t;
         return this;
     }

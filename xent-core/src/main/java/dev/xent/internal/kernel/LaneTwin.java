@@ -245,7 +245,9 @@ final class LaneTwin implements CrossEntropyKernel {
     }
 
     private static float clip(float x) {
-        return x < LO ? LO : (x > HI ? HI : x);
+        // Branch-free (NaN passes through, as with the comparisons): a branch that the profile never saw taken,
+        // such as the first probability below LO, would send the compiled kernel back to the interpreter.
+        return Math.max(LO, Math.min(x, HI));
     }
 
 }
