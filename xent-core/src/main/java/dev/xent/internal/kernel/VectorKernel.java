@@ -549,7 +549,7 @@ final class VectorKernel implements CrossEntropyKernel {
     }
 
     /** The dumped single accumulators {@code x - y}, lane by lane, summed in double. */
-    private static double combine(float[] x, float[] y) {
+    static double combine(float[] x, float[] y) {
         double total = 0;
         for (int l = 0; l < LANES; l++) {
             total += (double) x[l] - y[l];
@@ -567,7 +567,7 @@ final class VectorKernel implements CrossEntropyKernel {
         return k.blend(0f, k.compare(VectorOperators.NE, k));
     }
 
-    private static float finite(float k) {
+    static float finite(float k) {
         return k != k ? 0f : k;
     }
 
@@ -970,7 +970,7 @@ final class VectorKernel implements CrossEntropyKernel {
     }
 
     /** Label smoothing {@code t * keep + add} in float32 (Keras casts both constants to the compute dtype). */
-    private static final class Smoothing {
+    static final class Smoothing {
         final float keep;
         final float add;
         final boolean on;
@@ -1105,25 +1105,50 @@ final class VectorKernel implements CrossEntropyKernel {
         sc.w = combine(sc.e, sc.f) + ((double) s3 - k3);
     }
 
-    /** {@code sum t log(clip(x / rowSum))} over one contiguous row, compensated. */
+    /**
+     * Whether a row's terms {@code t log(clip(x / rowSum))} with {@code t == 0} are all zeros that may be left out:
+     * without smoothing (which makes every target non-zero) and with a finite, non-zero row sum (so that no quotient
+     * is NaN, which would make {@code 0 * log} NaN).
+     */
+    static boolean zeroTargetsVanish(float rowSum, Smoothing sm) {
+        return !sm.on && rowSum - rowSum == 0f && rowSum != 0f;
+    }
+
+    /**
+     * {@code sum t log(clip(x / rowSum))} over one contiguous row, compensated. Lanes whose target is zero take no
+     * part when their terms vanish ({@link #zeroTargetsVanish}; adding a zero is not a no-op for Kahan's update,
+     * which would fold in the pending compensation), and vectors of zero targets are skipped: a one-hot row takes one
+     * vector log instead of one per vector. {@link #catWideLanes} masks its lanes the same way.
+     */
     private static double catLogTerms(float[] p, int pr, float[] t, int tr, int classes, float rowSum, Smoothing sm,
                                       Scratch sc) {
+        boolean skipZeros = zeroTargetsVanish(rowSum, sm);
+        VectorMask<Float> everyLane = F.maskAll(!skipZeros);
         FloatVector s = FloatVector.zero(F);
         FloatVector k = s;
         int i = 0;
         for (; i + LANES <= classes; i += LANES) {
+            FloatVector tv = FloatVector.fromArray(F, t, tr + i);
+            VectorMask<Float> m = tv.compare(VectorOperators.NE, 0f).or(everyLane);
+            if (!m.anyTrue()) {
+                continue;
+            }
             FloatVector q = FloatVector.fromArray(F, p, pr + i).div(rowSum);
             q = q.blend(LO, q.compare(VectorOperators.LT, LO));
             q = q.blend(HI, q.compare(VectorOperators.GT, HI));
-            FloatVector y = sm.apply(FloatVector.fromArray(F, t, tr + i)).mul(VectorMath.log(q)).sub(k);
+            FloatVector y = sm.apply(tv).mul(VectorMath.log(q)).sub(k);
             FloatVector u = s.add(y);
-            k = finite(u.sub(s).sub(y));
-            s = u;
+            k = k.blend(finite(u.sub(s).sub(y)), m);
+            s = s.blend(u, m);
         }
         float s1 = 0f;
         float k1 = 0f;
         for (; i < classes; i++) {
-            float y = sm.apply(t[tr + i]) * FloatMath.log(clip(p[pr + i] / rowSum)) - k1;
+            float tv = t[tr + i];
+            if (skipZeros && tv == 0f) {
+                continue;
+            }
+            float y = sm.apply(tv) * FloatMath.log(clip(p[pr + i] / rowSum)) - k1;
             float u = s1 + y;
             k1 = finite((u - s1) - y);
             s1 = u;
@@ -1191,21 +1216,28 @@ final class VectorKernel implements CrossEntropyKernel {
                 sc.c[r] = (float) tot[r];
             }
             FloatVector rowSum = FloatVector.fromArray(F, sc.c, 0);
-            // catLogTerms: one Kahan accumulator per virtual lane (phase l < LANES), then the scalar tail.
+            // catLogTerms: one Kahan accumulator per virtual lane (phase l < LANES), then the scalar tail; a row's
+            // zero targets take no part where its terms vanish (zeroTargetsVanish, lane by lane).
+            VectorMask<Float> everyTerm = sm.on ? F.maskAll(true)
+                    : rowSum.sub(rowSum).compare(VectorOperators.NE, 0f).or(rowSum.compare(VectorOperators.EQ, 0f));
             java.util.Arrays.fill(tot, 0.0);
             for (int l = 0; l <= LANES; l++) {
                 boolean tail = l == LANES;
                 FloatVector s = zero;
                 FloatVector k = zero;
                 for (int q = tail ? n1 : l; q < (tail ? classes : n1); q += tail ? 1 : LANES) {
+                    FloatVector tv = FloatVector.fromArray(F, t, tb + q * stride);
+                    VectorMask<Float> m = tv.compare(VectorOperators.NE, 0f).or(everyTerm);
+                    if (!m.anyTrue()) {
+                        continue;
+                    }
                     FloatVector x = FloatVector.fromArray(F, p, pb + q * stride).div(rowSum);
                     x = x.blend(LO, x.compare(VectorOperators.LT, LO));
                     x = x.blend(HI, x.compare(VectorOperators.GT, HI));
-                    FloatVector y = sm.apply(FloatVector.fromArray(F, t, tb + q * stride)).mul(VectorMath.log(x)).sub(k);
+                    FloatVector y = sm.apply(tv).mul(VectorMath.log(x)).sub(k);
                     FloatVector u = s.add(y);
-                    k = u.sub(s).sub(y);
-                    k = k.blend(0f, k.compare(VectorOperators.NE, k));
-                    s = u;
+                    k = k.blend(finite(u.sub(s).sub(y)), m);
+                    s = s.blend(u, m);
                 }
                 s.intoArray(sc.a, 0);
                 k.intoArray(sc.b, 0);
