@@ -7,7 +7,7 @@ import dev.xent.ndarray.NdArray;
 import java.nio.FloatBuffer;
 
 /**
- * {@link VectorKernel}'s sparse kernel without the Vector API: each lane of each vector is a scalar, and every
+ * {@link VectorKernel}'s kernels without the Vector API: each lane of each vector is a scalar, and every
  * operation happens in the same order on the same values, so every row's result is bit-identical to the vector
  * kernel's. It runs while the vector code is still cold: until C2 compiles it, Vector API code runs boxed, tens of
  * times slower than this plain loop, which the JIT compiles within milliseconds. Because the two agree bit for bit,
@@ -113,11 +113,221 @@ final class LaneTwin implements CrossEntropyKernel {
         }
     }
 
+    /**
+     * {@code VectorKernel.categorical}, row by row: rows of fewer than {@code MIN_VECTOR} classes through
+     * {@code VectorKernel.catTwin} (which the vector kernel's lanes replay), longer rows through {@link #catRow}.
+     * Strided rows and buffers are read from a contiguous copy, as the vector kernel's lanes replay the contiguous
+     * order. Calls the vector kernel hands to the scalar reference go to the vector kernel.
+     */
     @Override
     public void categorical(NdArray pred, NdArray target, RowLayout layout, double keep, double add,
                             ProbabilityMode mode, Precision precision, double[] out, int outOffset, int from,
                             int to) {
-        VectorKernel.INSTANCE.categorical(pred, target, layout, keep, add, mode, precision, out, outOffset, from, to);
+        int classes = layout.classes;
+        if (!serves(pred, precision) || !serves(target, precision) || classes == 0
+                || ((!pred.hasArray() || !target.hasArray())
+                        && (long) classes * Math.min(layout.inner, 2) > VectorKernel.MAX_COPY)) {
+            VectorKernel.INSTANCE.categorical(pred, target, layout, keep, add, mode, precision, out, outOffset, from,
+                    to);
+            return;
+        }
+        int stride = layout.classStride();
+        VectorKernel.Smoothing sm = new VectorKernel.Smoothing((float) keep, (float) add);
+        Lanes ln = new Lanes();
+        float[] p = new float[classes];
+        float[] t = new float[classes];
+        for (int r = from; r < to; r++) {
+            gather(pred, pred.arrayOffset() + layout.base(r), stride, classes, p);
+            gather(target, target.arrayOffset() + layout.base(r), stride, classes, t);
+            double loss = classes >= MIN_VECTOR ? catRow(p, t, classes, sm, mode, ln)
+                    : VectorKernel.catTwin(p, 0, t, 0, 1, classes, sm, mode);
+            out[outOffset + (r - from)] = (float) loss;
+        }
+    }
+
+    private static void gather(NdArray x, int base, int stride, int classes, float[] dst) {
+        if (x.hasArray()) {
+            float[] a = (float[]) x.array();
+            if (stride == 1) {
+                System.arraycopy(a, base, dst, 0, classes);
+            } else {
+                for (int c = 0, i = base; c < classes; c++, i += stride) {
+                    dst[c] = a[i];
+                }
+            }
+        } else {
+            FloatBuffer b = (FloatBuffer) x.buffer();
+            if (stride == 1) {
+                b.get(base, dst, 0, classes);
+            } else {
+                for (int c = 0, i = base; c < classes; c++, i += stride) {
+                    dst[c] = b.get(i);
+                }
+            }
+        }
+    }
+
+    /** {@code VectorKernel.catRow}: one contiguous row of at least {@code MIN_VECTOR} classes. */
+    private static double catRow(float[] p, float[] t, int classes, VectorKernel.Smoothing sm, ProbabilityMode mode,
+                                 Lanes ln) {
+        if (mode == ProbabilityMode.LOGITS) {
+            float max = Float.NEGATIVE_INFINITY;
+            double sum = 0;
+            double tsum = 0;
+            double wsum = 0;
+            double[] block = new double[3];
+            for (int blk = 0; blk < classes; blk += BLOCK) {
+                int end = Math.min(classes, blk + BLOCK);
+                float blockMax = max(p, blk, end);
+                float newMax = blockMax > max ? blockMax : max;
+                if (newMax == Float.NEGATIVE_INFINITY) {
+                    return VectorKernel.catTwin(p, 0, t, 0, 1, classes, sm, mode);
+                }
+                catLogitsBlock(p, t, blk, end, newMax, sm, ln, block);
+                if (blk == 0) {
+                    sum = block[0];
+                    tsum = block[1];
+                    wsum = block[2];
+                } else {
+                    double d = (double) newMax - max;
+                    sum = sum * Math.exp(-d) + block[0];
+                    wsum = wsum + tsum * d + block[2];
+                    tsum += block[1];
+                }
+                max = newMax;
+            }
+            return tsum * Math.log(sum) + wsum;
+        }
+        float rowSum = (float) exactSum(p, classes, ln);
+        return -catLogTerms(p, t, classes, rowSum, sm, ln);
+    }
+
+    /** {@code VectorKernel.exactSum} over a whole row: a TwoSum accumulator per lane, then the tail in double. */
+    private static double exactSum(float[] a, int classes, Lanes ln) {
+        float[] s = ln.s0;
+        float[] c = ln.k0;
+        java.util.Arrays.fill(s, 0f);
+        java.util.Arrays.fill(c, 0f);
+        int i = 0;
+        for (; i + LANES <= classes; i += LANES) {
+            for (int l = 0; l < LANES; l++) {
+                float x = a[i + l];
+                float u = s[l] + x;
+                float bp = u - s[l];
+                c[l] = c[l] + VectorKernel.finite((s[l] - (u - bp)) + (x - bp));
+                s[l] = u;
+            }
+        }
+        double total = 0;
+        for (int l = 0; l < LANES; l++) {
+            total += (double) s[l] + c[l];
+        }
+        for (; i < classes; i++) {
+            total += a[i];
+        }
+        return total;
+    }
+
+    /** {@code VectorKernel.catLogTerms}: per lane, zero targets left out where their terms vanish. */
+    private static double catLogTerms(float[] p, float[] t, int classes, float rowSum, VectorKernel.Smoothing sm,
+                                      Lanes ln) {
+        boolean skipZeros = VectorKernel.zeroTargetsVanish(rowSum, sm);
+        float[] s = ln.s0;
+        float[] k = ln.k0;
+        java.util.Arrays.fill(s, 0f);
+        java.util.Arrays.fill(k, 0f);
+        int i = 0;
+        for (; i + LANES <= classes; i += LANES) {
+            for (int l = 0; l < LANES; l++) {
+                float tv = t[i + l];
+                if (skipZeros && tv == 0f) {
+                    continue;
+                }
+                // clip gives the vector kernel's two blends (NaN passes through).
+                float y = sm.apply(tv) * FloatMath.log(clip(p[i + l] / rowSum)) - k[l];
+                float u = s[l] + y;
+                k[l] = VectorKernel.finite((u - s[l]) - y);
+                s[l] = u;
+            }
+        }
+        float s1 = 0f;
+        float k1 = 0f;
+        for (; i < classes; i++) {
+            float tv = t[i];
+            if (skipZeros && tv == 0f) {
+                continue;
+            }
+            float y = sm.apply(tv) * FloatMath.log(clip(p[i] / rowSum)) - k1;
+            float u = s1 + y;
+            k1 = VectorKernel.finite((u - s1) - y);
+            s1 = u;
+        }
+        return VectorKernel.combine(s, k) + ((double) s1 - k1);
+    }
+
+    /**
+     * {@code VectorKernel.catLogitsBlock} over {@code [from, to)}: per lane, Kahan sums of {@code exp(x - max)}, of
+     * {@code t} and of {@code t (max - x)}, then the scalar tail; into {@code block[0..2]}.
+     */
+    private static void catLogitsBlock(float[] p, float[] t, int from, int to, float max, VectorKernel.Smoothing sm,
+                                       Lanes ln, double[] block) {
+        float[] s = ln.s0;
+        float[] ks = ln.k0;
+        float[] ts = ln.s1;
+        float[] kt = ln.k1;
+        float[] ws = ln.s2;
+        float[] kw = ln.k2;
+        java.util.Arrays.fill(s, 0f);
+        java.util.Arrays.fill(ks, 0f);
+        java.util.Arrays.fill(ts, 0f);
+        java.util.Arrays.fill(kt, 0f);
+        java.util.Arrays.fill(ws, 0f);
+        java.util.Arrays.fill(kw, 0f);
+        int len = to - from;
+        int i = 0;
+        for (; i + LANES <= len; i += LANES) {
+            for (int l = 0; l < LANES; l++) {
+                float x = p[from + i + l];
+                float tv = sm.apply(t[from + i + l]);
+                float y = FloatMath.exp(x - max) - ks[l];
+                float u = s[l] + y;
+                ks[l] = (u - s[l]) - y;
+                s[l] = u;
+                y = tv - kt[l];
+                u = ts[l] + y;
+                kt[l] = VectorKernel.finite((u - ts[l]) - y);
+                ts[l] = u;
+                y = tv * (max - x) - kw[l];
+                u = ws[l] + y;
+                kw[l] = VectorKernel.finite((u - ws[l]) - y);
+                ws[l] = u;
+            }
+        }
+        float s1 = 0f;
+        float k1 = 0f;
+        float s2 = 0f;
+        float k2 = 0f;
+        float s3 = 0f;
+        float k3 = 0f;
+        for (; i < len; i++) {
+            float x = p[from + i];
+            float tv = sm.apply(t[from + i]);
+            float y = FloatMath.exp(x - max) - k1;
+            float u = s1 + y;
+            k1 = (u - s1) - y;
+            s1 = u;
+            y = tv - k2;
+            u = s2 + y;
+            k2 = VectorKernel.finite((u - s2) - y);
+            s2 = u;
+            y = tv * (max - x) - k3;
+            u = s3 + y;
+            k3 = VectorKernel.finite((u - s3) - y);
+            s3 = u;
+        }
+        block[0] = VectorKernel.combine(s, ks) + ((double) s1 - k1);
+        block[1] = VectorKernel.combine(ts, kt) + ((double) s2 - k2);
+        block[2] = VectorKernel.combine(ws, kw) + ((double) s3 - k3);
     }
 
     /** {@code VectorKernel.sparseRow}: one contiguous row with its classes spread over the lanes. */

@@ -375,8 +375,7 @@ class KernelAgreementTest {
         // Slices of SLICE_ELEMENTS: the first goes to the (cold) vector kernel, the next to the twin, then by time.
         WarmingKernel warming = new WarmingKernel(vector, LaneTwin.INSTANCE);
         assertArrayEquals(want, run(warming, c, d), c.toString());
-        if (c.sparse && c.precision == Precision.FLOAT32
-                && c.rows() > Math.max(1, WarmingKernel.SLICE_ELEMENTS / c.classes)) {
+        if (c.precision == Precision.FLOAT32 && c.rows() > Math.max(1, WarmingKernel.SLICE_ELEMENTS / c.classes)) {
             assertTrue(warming.vectorNanos() > 0 && warming.twinNanos() > 0, "both paths ran: " + c);
         }
         for (int threads : new int[] {2, 3}) {
@@ -419,7 +418,7 @@ class KernelAgreementTest {
 
     @ParameterizedTest(name = "{0} classes")
     @MethodSource("longRows")
-    void twinRescalesLongLogitRowsAsTheVectorKernelDoes(int classes) {
+    void twinTakesLongRowsAsTheVectorKernelDoes(int classes) {
         CrossEntropyKernel vector = vector();
         SplittableRandom rnd = new SplittableRandom(classes);
         float[] pred = new float[3 * classes];
@@ -430,9 +429,18 @@ class KernelAgreementTest {
         }
         int[] labels = {classes - 1, 7, 3};
         NdArray p = NdArray.of(pred, 3, classes);
+        float[] target = new float[3 * classes];
+        for (int i = 0; i < target.length; i++) {
+            // one-hot rows (zero targets left out), a soft row
+            target[i] = i < 2 * classes ? (i % classes == labels[i / classes] ? 1f : 0f) : (float) rnd.nextDouble();
+        }
+        NdArray t = NdArray.of(target, 3, classes);
         for (ProbabilityMode mode : ProbabilityMode.values()) {
-            Case c = new Case(classes, true, mode, Precision.FLOAT32, 3, classes, 1, false, false);
-            assertArrayEquals(run(vector, c, p, p, labels), run(LaneTwin.INSTANCE, c, p, p, labels), c.toString());
+            for (boolean sparse : new boolean[] {true, false}) {
+                Case c = new Case(classes, sparse, mode, Precision.FLOAT32, 3, classes, 1, false, false);
+                assertArrayEquals(run(vector, c, p, t, labels), run(LaneTwin.INSTANCE, c, p, t, labels),
+                        c.toString());
+            }
         }
     }
 
