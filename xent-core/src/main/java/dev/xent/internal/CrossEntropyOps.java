@@ -110,12 +110,15 @@ public final class CrossEntropyOps {
         int rows = layout.rows();
         double[] out = new double[rows];
         ProbabilityMode mode = fromLogits ? ProbabilityMode.LOGITS : ProbabilityMode.NORMALIZE_THEN_CLIP;
-        if (precision == Precision.FLOAT32 && yPred.dtype() == DType.FLOAT32 && yTrue.dtype() != DType.FLOAT32) {
+        CrossEntropyKernel kernel = Kernels.get();
+        if (precision == Precision.FLOAT32 && yPred.dtype() == DType.FLOAT32 && yTrue.dtype() != DType.FLOAT32
+                && kernel.vectorized()) {
             // Keras casts y_true to y_pred's dtype; as float32, the targets (NumPy's float64 one-hot, int labels
             // one-hot) reach the SIMD kernel instead of the reference, with the same values the reference reads.
+            // (The reference reads them as they are, without this copy.)
             yTrue = NdArray.of(yTrue.toFloatArray(), 0, yTrue.shape());
         }
-        Kernels.get().categorical(yPred, yTrue, layout, keep, add, mode, precision, out, 0, rows);
+        kernel.categorical(yPred, yTrue, layout, keep, add, mode, precision, out, 0, rows);
         return new ElementValues(out, Shapes.remove(predShape, classAxis), null, rows, precision);
     }
 

@@ -17,6 +17,14 @@ public interface CrossEntropyKernel {
     String name();
 
     /**
+     * Whether float32 calls run SIMD code (or its bit-identical scalar twin): callers then convert other input dtypes
+     * to float32 first, which the scalar reference reads element by element without a copy.
+     */
+    default boolean vectorized() {
+        return false;
+    }
+
+    /**
      * Sparse cross-entropy: {@code -log p[labels[r]]} for each row, 0 for rows labelled {@link #IGNORED}.
      *
      * @param pred predictions (any float dtype); read as float first when {@code precision} is float32

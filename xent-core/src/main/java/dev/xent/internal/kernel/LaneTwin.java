@@ -33,6 +33,11 @@ final class LaneTwin implements CrossEntropyKernel {
         return "vector (scalar twin)";
     }
 
+    @Override
+    public boolean vectorized() {
+        return true;
+    }
+
     /** Whether this kernel computes {@code pred} itself (else it hands the call to the vector kernel). */
     static boolean serves(NdArray pred, Precision precision) {
         return precision == Precision.FLOAT32 && pred.dtype() == dev.xent.ndarray.DType.FLOAT32

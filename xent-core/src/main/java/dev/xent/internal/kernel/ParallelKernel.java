@@ -44,6 +44,11 @@ final class ParallelKernel implements CrossEntropyKernel {
         return delegate.name() + " x " + threads + " threads";
     }
 
+    @Override
+    public boolean vectorized() {
+        return delegate.vectorized();
+    }
+
     private ForkJoinPool pool() {
         ForkJoinPool p = pool;
         if (p == null) {

@@ -90,6 +90,11 @@ final class VectorKernel implements CrossEntropyKernel {
         return "vector";
     }
 
+    @Override
+    public boolean vectorized() {
+        return true;
+    }
+
     /** Per-call scratch: lane dumps and multi-value returns (one per call, so kernels stay thread-safe). */
     private static final class Scratch {
         final float[] a = new float[LANES];

@@ -80,6 +80,11 @@ final class WarmingKernel implements CrossEntropyKernel {
         return vector.name();
     }
 
+    @Override
+    public boolean vectorized() {
+        return vector.vectorized();
+    }
+
     /** Rows {@code [from, to)} of one call, computed by the given kernel into the call's output at {@code outOffset}. */
     private interface Rows {
         void compute(CrossEntropyKernel kernel, int outOffset, int from, int to);

@@ -364,6 +364,10 @@ class KernelAgreementTest {
         }
         CrossEntropyKernel p = Kernels.choose(property, "3");
         assertTrue(p instanceof ParallelKernel && ((ParallelKernel) p).threads() == 3, p.name());
+        // vectorized() sees through the warming and parallel wrappers (it decides the cast of categorical targets).
+        boolean simd = !property.equals("scalar") && Kernels.vectorModulePresent();
+        assertEquals(simd, k.vectorized(), k.name());
+        assertEquals(simd, p.vectorized(), p.name());
     }
 
     @ParameterizedTest(name = "{0}")
