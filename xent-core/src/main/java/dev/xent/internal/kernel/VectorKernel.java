@@ -75,6 +75,28 @@ final class VectorKernel implements CrossEntropyKernel {
     private static final VectorShuffle<Float> XOR4 = xor(4);
     private static final VectorShuffle<Float> XOR8 = xor(8);
 
+    /** Lanes whose index has bit {@code w} set (packedLanes). */
+    private static final VectorMask<Float> BIT1 = bit(1);
+    private static final VectorMask<Float> BIT2 = bit(2);
+    private static final VectorMask<Float> BIT4 = bit(4);
+    private static final VectorMask<Float> BIT8 = bit(8);
+    /** The lane of slot 0 in which packedLanes leaves row r: r with its lane-index bits reversed. */
+    private static final int[] LANE_OF_ROW = new int[LANES];
+
+    static {
+        for (int r = 0; r < LANES; r++) {
+            LANE_OF_ROW[r] = Integer.reverse(r) >>> (Integer.numberOfLeadingZeros(LANES) + 1);
+        }
+    }
+
+    private static VectorMask<Float> bit(int w) {
+        boolean[] set = new boolean[LANES];
+        for (int l = 0; l < LANES; l++) {
+            set[l] = (l & w) != 0;
+        }
+        return VectorMask.fromArray(F, set, 0);
+    }
+
     private static VectorShuffle<Float> xor(int w) {
         int[] to = new int[LANES];
         for (int l = 0; l < LANES; l++) {
@@ -113,6 +135,9 @@ final class VectorKernel implements CrossEntropyKernel {
         final double[] run2 = new double[LANES];
         final double[] run3 = new double[LANES];
         final boolean[] fallback = new boolean[LANES];
+        final float[] packHi = new float[LANES * LANES];
+        final float[] packLo = new float[LANES * LANES];
+        final float[] maxes = new float[LANES];
         float[] rowP = new float[0];
         float[] rowT = new float[0];
         double s;
@@ -247,6 +272,40 @@ final class VectorKernel implements CrossEntropyKernel {
                 sparseLanes(tile, 0, LANES, classes, labels, lr + j, mode, out, op + j, sc);
             }
         }
+        if (vector && classes <= BLOCK) {
+            // One block per row: LANES rows at a time, their lane reductions done together (packedLanes).
+            boolean logits = mode == ProbabilityMode.LOGITS;
+            boolean clip = mode == ProbabilityMode.CLIP_THEN_NORMALIZE;
+            float[] maxes = sc.maxes;
+            for (; j + LANES <= n; j += LANES) {
+                for (int r = 0; r < LANES; r++) {
+                    int rb = b + (j + r) * classes;
+                    if (logits) {
+                        float max = max(a, rb, rb + classes);
+                        maxes[r] = max;
+                        sumExp(a, rb, rb + classes, max, sc, r);
+                    } else {
+                        sum(a, rb, rb + classes, clip, sc, r);
+                    }
+                }
+                packedLanes(sc);
+                for (int r = 0; r < LANES; r++) {
+                    int label = labels[lr + j + r];
+                    if (label == IGNORED) {
+                        out[op + j + r] = 0.0;
+                        continue;
+                    }
+                    int rb = b + (j + r) * classes;
+                    int lane = LANE_OF_ROW[r];
+                    double loss = logits && maxes[r] == NEG_INF
+                            // All -inf or NaN: as sparseRow, the reference order settles what that gives.
+                            ? sparseTwin(a, rb, 1, classes, label, mode)
+                            : finishSparse(mode, join(sc.packHi[lane], sc.packLo[lane]), logits ? maxes[r] : 0f,
+                                    a[rb + label]);
+                    out[op + j + r] = (float) loss;
+                }
+            }
+        }
         for (; j < n; j++) {
             int label = labels[lr + j];
             if (label == IGNORED) {
@@ -257,6 +316,52 @@ final class VectorKernel implements CrossEntropyKernel {
             double loss = vector ? sparseRow(a, rb, classes, label, mode, sc)
                     : sparseTwin(a, rb, 1, classes, label, mode);
             out[op + j] = (float) loss;
+        }
+    }
+
+    /**
+     * The lane reduction of {@code LANES} rows at once. Slot {@code r} of {@code sc.packHi}/{@code packLo} holds row
+     * {@code r}'s per-lane pairs (the three accumulators merged); each round halves the slots: two rows' vectors are
+     * blended so that one holds the lanes of both that the row's own round would add (lane l and l ^ w), and one
+     * TwoSum adds them for both rows. Every lane performs the operations of the one-row rounds in {@link #sum}, so
+     * the pairs are the same bit for bit; row {@code r} ends in lane {@code LANE_OF_ROW[r]} of slot 0.
+     */
+    private static void packedLanes(Scratch sc) {
+        float[] hi = sc.packHi;
+        float[] lo = sc.packLo;
+        int pairs = LANES / 2;
+        if (LANES > 8) {
+            packRound(hi, lo, pairs, XOR8, BIT8);
+            pairs /= 2;
+        }
+        if (LANES > 4) {
+            packRound(hi, lo, pairs, XOR4, BIT4);
+            pairs /= 2;
+        }
+        if (LANES > 2) {
+            packRound(hi, lo, pairs, XOR2, BIT2);
+            pairs /= 2;
+        }
+        packRound(hi, lo, pairs, XOR1, BIT1);
+    }
+
+    /**
+     * One round of {@link #packedLanes}: slots {@code 2i} and {@code 2i + 1} into slot {@code i}. Small enough to be
+     * inlined with its constant shuffle and mask (vectors never cross the call).
+     */
+    private static void packRound(float[] hi, float[] lo, int pairs, VectorShuffle<Float> xor, VectorMask<Float> bit) {
+        for (int i = 0; i < pairs; i++) {
+            FloatVector ah = FloatVector.fromArray(F, hi, 2 * i * LANES);
+            FloatVector bh = FloatVector.fromArray(F, hi, (2 * i + 1) * LANES);
+            FloatVector al = FloatVector.fromArray(F, lo, 2 * i * LANES);
+            FloatVector bl = FloatVector.fromArray(F, lo, (2 * i + 1) * LANES);
+            FloatVector x = ah.blend(bh, bit);
+            FloatVector y = bh.blend(ah, bit).rearrange(xor);
+            FloatVector t = x.add(y);
+            FloatVector d = t.sub(x);
+            FloatVector l = al.blend(bl, bit).add(bl.blend(al, bit).rearrange(xor)).add(x.sub(t.sub(d)).add(y.sub(d)));
+            t.intoArray(hi, i * LANES);
+            l.intoArray(lo, i * LANES);
         }
     }
 
@@ -283,14 +388,14 @@ final class VectorKernel implements CrossEntropyKernel {
                         // All -inf or NaN so far: rare; the reference order settles what that gives.
                         return sparseTwin(a, rb, 1, classes, label, mode);
                     }
-                    double blockSum = sumExp(a, rb + blk, rb + end, newMax, sc);
+                    double blockSum = sumExp(a, rb + blk, rb + end, newMax, sc, -1);
                     sum = blk == 0 ? blockSum : sum * Math.exp((double) max - newMax) + blockSum;
                     max = newMax;
                 }
                 return finishSparse(mode, sum, max, a[rb + label]);
             }
             default:
-                return finishSparse(mode, sum(a, rb, rb + classes, mode == ProbabilityMode.CLIP_THEN_NORMALIZE, sc), 0f,
+                return finishSparse(mode, sum(a, rb, rb + classes, mode == ProbabilityMode.CLIP_THEN_NORMALIZE, sc, -1), 0f,
                         a[rb + label]);
         }
     }
@@ -331,7 +436,7 @@ final class VectorKernel implements CrossEntropyKernel {
      */
 
     /** {@code sum exp(a[i] - max)} over {@code [from, to)}. */
-    private static double sumExp(float[] a, int from, int to, float max, Scratch sc) {
+    private static double sumExp(float[] a, int from, int to, float max, Scratch sc, int slot) {
         if (to - from < LANES) {
             return shortSum(a, from, to, EXP, max);
         }
@@ -369,6 +474,12 @@ final class VectorKernel implements CrossEntropyKernel {
         FloatVector b2 = hi.sub(h1);
         FloatVector e2 = h1.sub(hi.sub(b2)).add(s2.sub(b2));
         FloatVector lo = e1.add(e2).sub(k0.add(k1).add(k2));
+        if (slot >= 0) {
+            // The lanes of a group of rows are reduced together (packedLanes).
+            hi.intoArray(sc.packHi, slot * LANES);
+            lo.intoArray(sc.packLo, slot * LANES);
+            return 0;
+        }
         if (LANES > 8) {
             FloatVector h = hi.rearrange(XOR8);
             FloatVector t = hi.add(h);
@@ -398,7 +509,7 @@ final class VectorKernel implements CrossEntropyKernel {
     }
 
     /** {@code sum clip(a[i])} (or the raw sum) over {@code [from, to)}, like {@link #sumExp}. */
-    private static double sum(float[] a, int from, int to, boolean clip, Scratch sc) {
+    private static double sum(float[] a, int from, int to, boolean clip, Scratch sc, int slot) {
         if (to - from < LANES) {
             return shortSum(a, from, to, clip ? CLIP : RAW, 0f);
         }
@@ -456,6 +567,12 @@ final class VectorKernel implements CrossEntropyKernel {
         FloatVector b2 = hi.sub(h1);
         FloatVector e2 = h1.sub(hi.sub(b2)).add(s2.sub(b2));
         FloatVector lo = e1.add(e2).sub(k0.add(k1).add(k2));
+        if (slot >= 0) {
+            // The lanes of a group of rows are reduced together (packedLanes).
+            hi.intoArray(sc.packHi, slot * LANES);
+            lo.intoArray(sc.packLo, slot * LANES);
+            return 0;
+        }
         if (LANES > 8) {
             FloatVector h = hi.rearrange(XOR8);
             FloatVector t = hi.add(h);
