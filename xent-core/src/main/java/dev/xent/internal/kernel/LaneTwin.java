@@ -38,6 +38,15 @@ final class LaneTwin implements CrossEntropyKernel {
         return true;
     }
 
+    /**
+     * Rows from a buffer too long for the vector kernel's copy blocks: it hands those calls to the scalar reference,
+     * so the twin must too (its value would differ in the last bits).
+     */
+    private static boolean tooLongToCopy(NdArray pred, NdArray target, RowLayout layout) {
+        return (!pred.hasArray() || (target != null && !target.hasArray()))
+                && (long) layout.classes * Math.min(layout.inner, 2) > VectorKernel.MAX_COPY;
+    }
+
     /** Whether this kernel computes {@code pred} itself (else it hands the call to the vector kernel). */
     static boolean serves(NdArray pred, Precision precision) {
         return precision == Precision.FLOAT32 && pred.dtype() == dev.xent.ndarray.DType.FLOAT32
@@ -73,7 +82,7 @@ final class LaneTwin implements CrossEntropyKernel {
     @Override
     public void sparse(NdArray pred, RowLayout layout, int[] labels, ProbabilityMode mode, Precision precision,
                        double[] out, int outOffset, int from, int to) {
-        if (!serves(pred, precision) || layout.classes == 0) {
+        if (!serves(pred, precision) || layout.classes == 0 || tooLongToCopy(pred, null, layout)) {
             VectorKernel.INSTANCE.sparse(pred, layout, labels, mode, precision, out, outOffset, from, to);
             return;
         }
@@ -130,8 +139,7 @@ final class LaneTwin implements CrossEntropyKernel {
                             int to) {
         int classes = layout.classes;
         if (!serves(pred, precision) || !serves(target, precision) || classes == 0
-                || ((!pred.hasArray() || !target.hasArray())
-                        && (long) classes * Math.min(layout.inner, 2) > VectorKernel.MAX_COPY)) {
+                || tooLongToCopy(pred, target, layout)) {
             VectorKernel.INSTANCE.categorical(pred, target, layout, keep, add, mode, precision, out, outOffset, from,
                     to);
             return;

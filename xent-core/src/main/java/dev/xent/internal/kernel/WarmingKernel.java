@@ -61,16 +61,7 @@ final class WarmingKernel implements CrossEntropyKernel {
         return mode.ordinal() + (categorical ? ProbabilityMode.values().length : 0);
     }
 
-    /** Whether {@code mode}'s sparse calls go to the vector kernel alone. */
-    boolean isWarm(ProbabilityMode mode) {
-        return isWarm(kind(mode, false));
-    }
-
-    /** Whether {@code mode}'s categorical calls go to the vector kernel alone. */
-    boolean isWarmCategorical(ProbabilityMode mode) {
-        return isWarm(kind(mode, true));
-    }
-
+    /** Whether that kind of call goes to the vector kernel alone. */
     private boolean isWarm(int kind) {
         return (warmKinds & (1 << kind)) != 0;
     }
