@@ -33,14 +33,20 @@ final class CdsTraining {
     /** Rows of the last-axis inputs: above the kernels' parallel threshold (2^18 elements) at 100 classes. */
     static final int ROWS = 4096;
     static final int CLASSES = 100;
+    /** Prefix of the temporary directory of the inputs. */
+    static final String TEMP_PREFIX = "xent-cds-";
 
     private CdsTraining() {}
 
     public static void main(String[] args) throws IOException {
-        Path dir = Files.createTempDirectory("xent-cds-");
+        System.exit(train());
+    }
+
+    /** Runs the commands in a temporary directory, which it deletes; 0 if all succeeded, else 1. */
+    static int train() throws IOException {
+        Path dir = Files.createTempDirectory(TEMP_PREFIX);
         try {
-            List<String> failed = run(dir);
-            System.exit(failed.isEmpty() ? 0 : 1);
+            return run(dir).isEmpty() ? 0 : 1;
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
