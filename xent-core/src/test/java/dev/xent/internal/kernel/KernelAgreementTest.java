@@ -258,9 +258,14 @@ class KernelAgreementTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void buffersGiveTheArrayResult(Case c) {
+        buffersGiveTheArrayResult(c, vectorOrScalar());
+        // The reference copies contiguous arrays into its row buffer and reads everything else element by element.
+        buffersGiveTheArrayResult(c, ScalarKernel.INSTANCE);
+    }
+
+    private static void buffersGiveTheArrayResult(Case c, CrossEntropyKernel k) {
         Data d = new Data(c);
         int[] shape = {c.outer, c.classes, c.inner};
-        CrossEntropyKernel k = vectorOrScalar();
         double[] fromArrays = run(k, c, NdArray.of(d.pred, 0, shape), NdArray.of(d.target, 0, shape), d.labels);
         // A heap buffer (no array exposed through NdArray) for predictions, a direct little-endian one for targets.
         FloatBuffer heap = FloatBuffer.allocate(d.pred.length + 3);
@@ -350,7 +355,9 @@ class KernelAgreementTest {
     }
 
     static Stream<Integer> longRows() {
-        return Stream.of(VectorKernel.BLOCK - 1, VectorKernel.BLOCK + 1, 3 * VectorKernel.BLOCK + 17, 128256);
+        // The last: longer than the reference's row buffer (it reads such rows element by element).
+        return Stream.of(VectorKernel.BLOCK - 1, VectorKernel.BLOCK + 1, 3 * VectorKernel.BLOCK + 17, 128256,
+                ScalarKernel.ROW_LIMIT + 3);
     }
 
     @ParameterizedTest(name = "xent.kernels={0}")
