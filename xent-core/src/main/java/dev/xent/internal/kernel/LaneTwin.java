@@ -196,7 +196,7 @@ final class LaneTwin implements CrossEntropyKernel {
                 if (newMax == Float.NEGATIVE_INFINITY) {
                     return VectorKernel.catTwin(p, 0, t, 0, 1, classes, sm, mode);
                 }
-                catLogitsBlock(p, t, blk, end, newMax, sm, ln, block);
+                catLogitsBlock(p, t, blk, end, newMax, sm, block);
                 if (blk == 0) {
                     sum = block[0];
                     tsum = block[1];
@@ -279,68 +279,27 @@ final class LaneTwin implements CrossEntropyKernel {
     }
 
     /**
-     * {@code VectorKernel.catLogitsBlock} over {@code [from, to)}: per lane, Kahan sums of {@code exp(x - max)}, of
-     * {@code t} and of {@code t (max - x)}, then the scalar tail; into {@code block[0..2]}.
+     * {@code VectorKernel.catLogitsBlock} over {@code [from, to)}: each lane's three Kahan sums
+     * ({@code VectorKernel.catLogitsKahan} over every {@code LANES}-th class), added in lane order as the vector
+     * kernel's {@code combine} does, then the scalar tail; into {@code block[0..2]}.
      */
     private static void catLogitsBlock(float[] p, float[] t, int from, int to, float max, VectorKernel.Smoothing sm,
-                                       Lanes ln, double[] block) {
-        float[] s = ln.s0;
-        float[] ks = ln.k0;
-        float[] ts = ln.s1;
-        float[] kt = ln.k1;
-        float[] ws = ln.s2;
-        float[] kw = ln.k2;
-        java.util.Arrays.fill(s, 0f);
-        java.util.Arrays.fill(ks, 0f);
-        java.util.Arrays.fill(ts, 0f);
-        java.util.Arrays.fill(kt, 0f);
-        java.util.Arrays.fill(ws, 0f);
-        java.util.Arrays.fill(kw, 0f);
-        int len = to - from;
-        int i = 0;
-        for (; i + LANES <= len; i += LANES) {
-            for (int l = 0; l < LANES; l++) {
-                float x = p[from + i + l];
-                float tv = sm.apply(t[from + i + l]);
-                float y = FloatMath.exp(x - max) - ks[l];
-                float u = s[l] + y;
-                ks[l] = (u - s[l]) - y;
-                s[l] = u;
-                y = tv - kt[l];
-                u = ts[l] + y;
-                kt[l] = VectorKernel.finite((u - ts[l]) - y);
-                ts[l] = u;
-                y = tv * (max - x) - kw[l];
-                u = ws[l] + y;
-                kw[l] = VectorKernel.finite((u - ws[l]) - y);
-                ws[l] = u;
-            }
+                                       double[] block) {
+        int mainEnd = (to - from) / LANES * LANES;
+        double[] lane = new double[3];
+        block[0] = 0;
+        block[1] = 0;
+        block[2] = 0;
+        for (int l = 0; l < LANES; l++) {
+            VectorKernel.catLogitsKahan(p, from, t, from, l, mainEnd, LANES, max, sm, lane);
+            block[0] += lane[0];
+            block[1] += lane[1];
+            block[2] += lane[2];
         }
-        float s1 = 0f;
-        float k1 = 0f;
-        float s2 = 0f;
-        float k2 = 0f;
-        float s3 = 0f;
-        float k3 = 0f;
-        for (; i < len; i++) {
-            float x = p[from + i];
-            float tv = sm.apply(t[from + i]);
-            float y = FloatMath.exp(x - max) - k1;
-            float u = s1 + y;
-            k1 = (u - s1) - y;
-            s1 = u;
-            y = tv - k2;
-            u = s2 + y;
-            k2 = VectorKernel.finite((u - s2) - y);
-            s2 = u;
-            y = tv * (max - x) - k3;
-            u = s3 + y;
-            k3 = VectorKernel.finite((u - s3) - y);
-            s3 = u;
-        }
-        block[0] = VectorKernel.combine(s, ks) + ((double) s1 - k1);
-        block[1] = VectorKernel.combine(ts, kt) + ((double) s2 - k2);
-        block[2] = VectorKernel.combine(ws, kw) + ((double) s3 - k3);
+        VectorKernel.catLogitsKahan(p, from, t, from, mainEnd, to - from, 1, max, sm, lane);
+        block[0] += lane[0];
+        block[1] += lane[1];
+        block[2] += lane[2];
     }
 
     /** {@code VectorKernel.sparseRow}: one contiguous row with its classes spread over the lanes. */

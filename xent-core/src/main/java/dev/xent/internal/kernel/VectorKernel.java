@@ -138,6 +138,7 @@ final class VectorKernel implements CrossEntropyKernel {
         final float[] packHi = new float[LANES * LANES];
         final float[] packLo = new float[LANES * LANES];
         final float[] maxes = new float[LANES];
+        final double[] tail = new double[3];
         float[] rowP = new float[0];
         float[] rowT = new float[0];
         double s;
@@ -1194,13 +1195,33 @@ final class VectorKernel implements CrossEntropyKernel {
             kw = finite(u.sub(ws).sub(y));
             ws = u;
         }
+        double[] tail = sc.tail;
+        catLogitsKahan(p, pi, t, ti, i, len, 1, max, sm, tail);
+        s.intoArray(sc.a, 0);
+        ks.intoArray(sc.b, 0);
+        ts.intoArray(sc.c, 0);
+        kt.intoArray(sc.d, 0);
+        ws.intoArray(sc.e, 0);
+        kw.intoArray(sc.f, 0);
+        sc.s = combine(sc.a, sc.b) + tail[0];
+        sc.t = combine(sc.c, sc.d) + tail[1];
+        sc.w = combine(sc.e, sc.f) + tail[2];
+    }
+
+    /**
+     * One lane of {@link #catLogitsBlock} in scalar code: over {@code i = from, from + step, ... < to}, Kahan sums of
+     * {@code exp(x - max)}, of {@code t} and of {@code t (max - x)}, each as {@code (double) sum - compensation} into
+     * {@code out[0..2]}. The vector kernel's scalar tail (step 1) and {@code LaneTwin}'s lanes (step LANES).
+     */
+    static void catLogitsKahan(float[] p, int pi, float[] t, int ti, int from, int to, int step, float max,
+                               Smoothing sm, double[] out) {
         float s1 = 0f;
         float k1 = 0f;
         float s2 = 0f;
         float k2 = 0f;
         float s3 = 0f;
         float k3 = 0f;
-        for (; i < len; i++) {
+        for (int i = from; i < to; i += step) {
             float x = p[pi + i];
             float tv = sm.apply(t[ti + i]);
             float y = FloatMath.exp(x - max) - k1;
@@ -1216,15 +1237,9 @@ final class VectorKernel implements CrossEntropyKernel {
             k3 = finite((u - s3) - y);
             s3 = u;
         }
-        s.intoArray(sc.a, 0);
-        ks.intoArray(sc.b, 0);
-        ts.intoArray(sc.c, 0);
-        kt.intoArray(sc.d, 0);
-        ws.intoArray(sc.e, 0);
-        kw.intoArray(sc.f, 0);
-        sc.s = combine(sc.a, sc.b) + ((double) s1 - k1);
-        sc.t = combine(sc.c, sc.d) + ((double) s2 - k2);
-        sc.w = combine(sc.e, sc.f) + ((double) s3 - k3);
+        out[0] = (double) s1 - k1;
+        out[1] = (double) s2 - k2;
+        out[2] = (double) s3 - k3;
     }
 
     /**
