@@ -1531,16 +1531,24 @@ final class VectorKernel implements CrossEntropyKernel {
             sc.c[l] = (float) ((double) sc.a[l] + sc.b[l]);
         }
         FloatVector rowSum = FloatVector.fromArray(F, sc.c, 0);
+        // As in catTwin, a row's zero targets take no part where its terms vanish (zeroTargetsVanish, lane by lane).
+        VectorMask<Float> everyTerm = sm.on ? F.maskAll(true)
+                : rowSum.sub(rowSum).compare(VectorOperators.NE, 0f).or(rowSum.compare(VectorOperators.EQ, 0f));
         FloatVector ls = FloatVector.zero(F);
         FloatVector kl = ls;
         for (int c = 0, i = pb, ti = tb; c < classes; c++, i += stride, ti += stride) {
+            FloatVector tv = FloatVector.fromArray(F, t, ti);
+            VectorMask<Float> m = tv.compare(VectorOperators.NE, 0f).or(everyTerm);
+            if (!m.anyTrue()) {
+                continue;
+            }
             FloatVector q = FloatVector.fromArray(F, p, i).div(rowSum);
             q = q.blend(LO, q.compare(VectorOperators.LT, LO));
             q = q.blend(HI, q.compare(VectorOperators.GT, HI));
-            FloatVector y = sm.apply(FloatVector.fromArray(F, t, ti)).mul(VectorMath.log(q)).sub(kl);
+            FloatVector y = sm.apply(tv).mul(VectorMath.log(q)).sub(kl);
             FloatVector u = ls.add(y);
-            kl = finite(u.sub(ls).sub(y));
-            ls = u;
+            kl = kl.blend(finite(u.sub(ls).sub(y)), m);
+            ls = ls.blend(u, m);
         }
         ls.intoArray(sc.a, 0);
         kl.intoArray(sc.b, 0);
@@ -1592,10 +1600,15 @@ final class VectorKernel implements CrossEntropyKernel {
             s = u;
         }
         float rowSum = (float) ((double) s + ks);
+        boolean skipZeros = zeroTargetsVanish(rowSum, sm);
         float ls = 0f;
         float kl = 0f;
         for (int c = 0, i = pb, ti = tb; c < classes; c++, i += stride, ti += stride) {
-            float y = sm.apply(t[ti]) * FloatMath.log(clip(p[i] / rowSum)) - kl;
+            float tv = t[ti];
+            if (skipZeros && tv == 0f) {
+                continue;
+            }
+            float y = sm.apply(tv) * FloatMath.log(clip(p[i] / rowSum)) - kl;
             float u = ls + y;
             kl = finite((u - ls) - y);
             ls = u;
