@@ -431,7 +431,8 @@ final class VectorKernel implements CrossEntropyKernel {
      * Kahan-compensated accumulators (for latency); the rest (fewer than 2 LANES elements) goes one vector at a time
      * into a third accumulator, the last of these re-reading the row's last vector with the lanes already counted
      * masked off (masked lanes keep their accumulator), so there is no scalar tail and no load leaves the row. Rows
-     * shorter than one vector are summed by shortSum. The lanes are reduced in registers (see reducePair).
+     * shorter than one vector are summed by shortSum. The lanes are reduced in registers (see reducePair), or, with
+     * a {@code slot} of 0 or more, the merged per-lane pairs are stored for packedLanes to reduce LANES rows at once.
      * Vectors are never passed to helper methods: if C2 ran out of inlining budget such a call
      * would box them. laneSums replays exactly this order for channels-first rows.
      */
