@@ -1,5 +1,7 @@
 package dev.xent.cli;
 
+import dev.xent.internal.kernel.CrossEntropyKernel;
+import dev.xent.internal.kernel.Kernels;
 import dev.xent.ndarray.InvalidElementException;
 import java.io.IOException;
 import java.util.Map;
@@ -115,6 +117,14 @@ abstract class EvaluateCommand implements Callable<Integer> {
      */
     <T> T build(ConfigInput cfg, Map<String, Object> overridden, Function<Map<String, ?>, T> fromConfig) {
         return cfg.build(overridden, fromConfig, this::usage);
+    }
+
+    /**
+     * The kernel for this run's computation: a command-line run is one job in its own process, so below a size the
+     * SIMD kernel's scalar twin alone finishes first (see {@link Kernels#forOneShot}).
+     */
+    static CrossEntropyKernel oneShotKernel(Inputs in) {
+        return Kernels.forOneShot(ShapeRules.size(in.yPred.shape()));
     }
 
     /** What the loop does with each chunk. */

@@ -1,5 +1,6 @@
 package dev.xent.cli;
 
+import dev.xent.internal.kernel.Kernels;
 import dev.xent.losses.CategoricalCrossentropy;
 import dev.xent.losses.Loss;
 import dev.xent.losses.LossState;
@@ -114,24 +115,31 @@ final class LossCommand extends EvaluateCommand {
         if (r != Reduction.NONE && output != null) {
             throw usage("--output is written only with --reduction none (the reduction is " + r.kerasName() + ")");
         }
-        Double result = null;
+        Double result;
         try (Inputs in = Inputs.open(yTrue, yPred, sampleWeight)) {
             Plan plan = Plan.of(in, true, cls, axis, r, batchSize);
-            LossState whole = null;
-            if (r == Reduction.NONE) {
-                writeValues(in, plan, loss);
-            } else {
-                LossState[] state = {LossState.zero(r)};
-                forEachChunk(in, plan, c -> state[0] = state[0].plus(loss.partial(c.yTrue, c.yPred, c.weight)));
-                result = state[0].result();
-                whole = state[0];
-            }
-            if (gradient != null) {
-                writeGradient(in, plan, loss, whole);
-            }
+            result = Kernels.with(oneShotKernel(in), () -> compute(in, plan, loss, r));
         }
         print(JsonResult.loss(cls.className, loss.getConfig(), result));
         return 0;
+    }
+
+    /** The reduced loss (null for reduction none, whose values go to --output), and the gradient if asked for. */
+    private Double compute(Inputs in, Plan plan, Loss loss, Reduction r) {
+        Double result = null;
+        LossState whole = null;
+        if (r == Reduction.NONE) {
+            writeValues(in, plan, loss);
+        } else {
+            LossState[] state = {LossState.zero(r)};
+            forEachChunk(in, plan, c -> state[0] = state[0].plus(loss.partial(c.yTrue, c.yPred, c.weight)));
+            result = state[0].result();
+            whole = state[0];
+        }
+        if (gradient != null) {
+            writeGradient(in, plan, loss, whole);
+        }
+        return result;
     }
 
     /** Streams each chunk's per-element losses into {@code --output}, which appears only when complete. */

@@ -1,5 +1,6 @@
 package dev.xent.cli;
 
+import dev.xent.internal.kernel.Kernels;
 import dev.xent.metrics.CategoricalCrossentropy;
 import dev.xent.metrics.MeanMetricWrapper;
 import dev.xent.metrics.SparseCategoricalCrossentropy;
@@ -80,7 +81,10 @@ final class MetricCommand extends EvaluateCommand {
         }
         try (Inputs in = Inputs.open(yTrue, yPred, sampleWeight)) {
             Plan plan = Plan.of(in, false, cls, axis, null, batchSize);
-            forEachChunk(in, plan, c -> metric.updateState(c.yTrue, c.yPred, c.weight));
+            Kernels.with(oneShotKernel(in), () -> {
+                forEachChunk(in, plan, c -> metric.updateState(c.yTrue, c.yPred, c.weight));
+                return null;
+            });
         }
         print(JsonResult.metric(cls.className, metric.getConfig(), metric.result(), metric.total(), metric.count()));
         return 0;

@@ -11,7 +11,8 @@ import java.util.logging.Logger;
  * <p>System properties, read once:
  * <ul>
  *   <li>{@code xent.kernels}: {@code auto} (default: {@code vector} when the Vector API is usable, else
- *       {@code scalar}), {@code vector} (the same, but logged as a warning when it cannot be honoured) or
+ *       {@code scalar}; a one-shot job below {@link #forOneShot}'s size takes the SIMD kernel's twin alone),
+ *       {@code vector} (SIMD, also for small one-shot jobs; logged as a warning when it cannot be honoured) or
  *       {@code scalar} (the reference loops);
  *   <li>{@code xent.threads}: how many threads one large call may use (default: the available processors;
  *       {@code 1} keeps every call on the caller's thread). Results are bit-identical for any value;
@@ -21,19 +22,84 @@ import java.util.logging.Logger;
  * </ul>
  * The Vector API needs {@code --add-modules jdk.incubator.vector} on the {@code java} command line; without it the
  * scalar kernel runs and the log line says how to enable SIMD.
+ *
+ * <p>A process that computes one job and exits (the command line) can ask {@link #forOneShot} for the kernel that
+ * finishes that job first and run the job {@link #with} it: below a size, the SIMD kernel's scalar twin alone. Before
+ * SIMD code runs compiled, the JIT spends about a second of CPU on it (and on the Vector API's fallbacks that cold
+ * SIMD code runs); a small job is over before that pays off. The twin gives the SIMD kernel's results bit for bit, so
+ * the choice never shows in a value.
  */
 public final class Kernels {
 
     private static final Logger LOG = Logger.getLogger(Kernels.class.getName());
     static final String VECTOR_MODULE = "jdk.incubator.vector";
-    private static final CrossEntropyKernel CHOSEN =
-            choose(System.getProperty("xent.kernels", "auto"), System.getProperty("xent.threads"));
+
+    /**
+     * With {@code xent.kernels=auto}, one-shot jobs of fewer prediction elements than this run the SIMD kernel's
+     * scalar twin alone ({@link #forOneShot}): about where {@code ./xent metric} took as long either way on a 2-core
+     * machine (1.2-1.6 GB of float32 logits or probabilities; docs/benchmarks.md), rounded down to a power of two.
+     */
+    static final long ONE_SHOT_ELEMENTS = 1L << 28;
+
+    /** The kernel {@link #with} set on this thread, if any. */
+    private static final ThreadLocal<CrossEntropyKernel> SCOPED = new ThreadLocal<>();
+
+    /** The process-wide choice, made and logged on first use. */
+    private static final class Chosen {
+        static final CrossEntropyKernel KERNEL =
+                choose(System.getProperty("xent.kernels", "auto"), System.getProperty("xent.threads"));
+    }
+
+    /** The SIMD kernel's scalar twin, split over the same threads as the process-wide choice (which it is without SIMD). */
+    private static final class OneShot {
+        static final CrossEntropyKernel KERNEL = vectorKernel(new String[1]) == null ? Chosen.KERNEL
+                : parallel(loaded("LaneTwin"), threads(System.getProperty("xent.threads")));
+    }
 
     private Kernels() {}
 
-    /** The kernel in use. */
+    /** The kernel in use: the one {@link #with} set on this thread, else the process-wide choice. */
     public static CrossEntropyKernel get() {
-        return CHOSEN;
+        CrossEntropyKernel scoped = SCOPED.get();
+        return scoped != null ? scoped : Chosen.KERNEL;
+    }
+
+    /**
+     * The kernel that finishes first a job of about {@code elements} prediction elements in a process that exits
+     * after it: when {@code xent.kernels} is {@code auto} (or unset) and the job is smaller than
+     * {@link #ONE_SHOT_ELEMENTS}, the SIMD kernel's scalar twin alone, split over threads (the reference where SIMD is
+     * unavailable); else the process-wide choice. The twin computes what the SIMD kernel computes, bit for bit (calls
+     * it does not serve, such as float64 predictions, go to the SIMD kernel).
+     */
+    public static CrossEntropyKernel forOneShot(long elements) {
+        String kernels = System.getProperty("xent.kernels", "auto").trim().toLowerCase(Locale.ROOT);
+        if (kernels.equals("auto") && elements < ONE_SHOT_ELEMENTS) {
+            LOG.config(() -> "xent kernels: " + OneShot.KERNEL.name() + " for a one-shot job of " + elements
+                    + " elements (below the size at which SIMD pays for its warm-up)");
+            return OneShot.KERNEL;
+        }
+        return Chosen.KERNEL;
+    }
+
+    /** A computation run by {@link #with}. */
+    @FunctionalInterface
+    public interface Job<T, E extends Exception> {
+        T run() throws E;
+    }
+
+    /** Runs {@code body} with {@link #get} answering {@code kernel} on this thread, and returns what it returns. */
+    public static <T, E extends Exception> T with(CrossEntropyKernel kernel, Job<T, E> body) throws E {
+        CrossEntropyKernel previous = SCOPED.get();
+        SCOPED.set(kernel);
+        try {
+            return body.run();
+        } finally {
+            if (previous == null) {
+                SCOPED.remove();
+            } else {
+                SCOPED.set(previous);
+            }
+        }
     }
 
     /** Whether {@code jdk.incubator.vector} is in the boot layer (the JVM was started with it). */
@@ -92,6 +158,10 @@ public final class Kernels {
         } else if (kernels.equals("twin")) {
             k = loaded("LaneTwin");
         }
+        return parallel(k, threads);
+    }
+
+    private static CrossEntropyKernel parallel(CrossEntropyKernel k, int threads) {
         return threads > 1 ? new ParallelKernel(k, threads, ParallelKernel.DEFAULT_MIN_ELEMENTS) : k;
     }
 
@@ -126,10 +196,7 @@ public final class Kernels {
         if (k != ScalarKernel.INSTANCE && !"false".equals(System.getProperty("xent.warmup"))) {
             k = new WarmingKernel(k, loaded("LaneTwin"));
         }
-        int threads = threads(threadsProperty);
-        if (threads > 1) {
-            k = new ParallelKernel(k, threads, ParallelKernel.DEFAULT_MIN_ELEMENTS);
-        }
+        k = parallel(k, threads(threadsProperty));
         String line = "xent kernels: " + k.name() + " (xent.kernels=" + kernels + ")" + note;
         LOG.log(level, line);
         return k;

@@ -1,0 +1,96 @@
+package dev.xent.internal.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The one-shot choice ({@code Kernels.forOneShot}) and the per-thread scope of {@code Kernels.with}. */
+class KernelsTest {
+
+    private final String property = System.getProperty("xent.kernels");
+
+    @AfterEach
+    void restoreProperty() {
+        if (property == null) {
+            System.clearProperty("xent.kernels");
+        } else {
+            System.setProperty("xent.kernels", property);
+        }
+    }
+
+    /** The SIMD kernel's twin alone (the reference without the Vector API), over the configured threads. */
+    private static void assertOneShot(CrossEntropyKernel k) {
+        if (!Kernels.vectorModulePresent()) {
+            assertSame(Kernels.get(), k);
+            return;
+        }
+        int threads = Kernels.threads(System.getProperty("xent.threads"));
+        if (threads > 1) {
+            assertEquals(threads, ((ParallelKernel) k).threads());
+            assertEquals(LaneTwin.INSTANCE.name() + " x " + threads + " threads", k.name());
+        } else {
+            assertSame(LaneTwin.INSTANCE, k);
+        }
+    }
+
+    @Test
+    void smallJobsTakeTheTwinAloneAndLargeOnesTheProcessWideChoice() {
+        System.clearProperty("xent.kernels");
+        CrossEntropyKernel chosen = Kernels.get();
+        assertOneShot(Kernels.forOneShot(0));
+        assertOneShot(Kernels.forOneShot(Kernels.ONE_SHOT_ELEMENTS - 1));
+        assertSame(chosen, Kernels.forOneShot(Kernels.ONE_SHOT_ELEMENTS));
+        assertSame(chosen, Kernels.forOneShot(Long.MAX_VALUE));
+        if (Kernels.vectorModulePresent()) {
+            assertNotSame(chosen, Kernels.forOneShot(1));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", " AUTO "})
+    void autoIsTheDefault(String value) {
+        System.setProperty("xent.kernels", value);
+        assertOneShot(Kernels.forOneShot(1000));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"vector", "scalar"})
+    void anExplicitChoiceIsKept(String value) {
+        CrossEntropyKernel chosen = Kernels.get();
+        System.setProperty("xent.kernels", value);
+        assertSame(chosen, Kernels.forOneShot(1000));
+    }
+
+    @Test
+    void withScopesTheKernelToTheThreadAndRestoresIt() throws Exception {
+        CrossEntropyKernel chosen = Kernels.get();
+        CrossEntropyKernel scalar = ScalarKernel.INSTANCE;
+        CrossEntropyKernel other = Kernels.create("scalar", 2);
+        String seen = Kernels.with(scalar, () -> {
+            assertSame(scalar, Kernels.get());
+            // Another thread keeps the process-wide choice.
+            assertSame(chosen, CompletableFuture.supplyAsync(Kernels::get).get());
+            Kernels.with(other, () -> {
+                assertSame(other, Kernels.get());
+                return null;
+            });
+            assertSame(scalar, Kernels.get());
+            return "done";
+        });
+        assertEquals("done", seen);
+        assertSame(chosen, Kernels.get());
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> Kernels.with(scalar, () -> {
+            throw new IllegalStateException("boom");
+        }));
+        assertEquals("boom", thrown.getMessage());
+        assertSame(chosen, Kernels.get());
+    }
+}
