@@ -123,8 +123,8 @@ abstract class EvaluateCommand implements Callable<Integer> {
      * The kernel for this run's computation: a command-line run is one job in its own process, so below a size the
      * SIMD kernel's scalar twin alone finishes first (see {@link Kernels#forOneShot}).
      */
-    static CrossEntropyKernel oneShotKernel(Inputs in) {
-        return Kernels.forOneShot(ShapeRules.size(in.yPred.shape()));
+    static CrossEntropyKernel oneShotKernel(Inputs in, boolean fromLogits) {
+        return Kernels.forOneShot(ShapeRules.size(in.yPred.shape()), fromLogits);
     }
 
     /** What the loop does with each chunk. */

@@ -92,6 +92,7 @@ final class LossCommand extends EvaluateCommand {
     int evaluate(KerasClass cls, ConfigInput cfg) {
         Loss loss;
         int axis;
+        boolean fromLogits;
         if (cls == KerasClass.SPARSE) {
             SparseCategoricalCrossentropy l = build(cfg, overridden(cfg.config),
                     SparseCategoricalCrossentropy::fromConfig);
@@ -100,6 +101,7 @@ final class LossCommand extends EvaluateCommand {
             }
             loss = l;
             axis = l.axis();
+            fromLogits = l.fromLogits();
         } else {
             CategoricalCrossentropy l = build(cfg, overridden(cfg.config), CategoricalCrossentropy::fromConfig);
             if (smoothOverClassAxis) {
@@ -107,6 +109,7 @@ final class LossCommand extends EvaluateCommand {
             }
             loss = l;
             axis = l.axis();
+            fromLogits = l.fromLogits();
         }
         Reduction r = loss.reduction();
         if (r == Reduction.NONE && output == null) {
@@ -118,7 +121,7 @@ final class LossCommand extends EvaluateCommand {
         Double result;
         try (Inputs in = Inputs.open(yTrue, yPred, sampleWeight)) {
             Plan plan = Plan.of(in, true, cls, axis, r, batchSize);
-            result = Kernels.with(oneShotKernel(in), () -> compute(in, plan, loss, r));
+            result = Kernels.with(oneShotKernel(in, fromLogits), () -> compute(in, plan, loss, r));
         }
         print(JsonResult.loss(cls.className, loss.getConfig(), result));
         return 0;

@@ -62,6 +62,7 @@ final class MetricCommand extends EvaluateCommand {
     int evaluate(KerasClass cls, ConfigInput cfg) {
         MeanMetricWrapper metric;
         int axis;
+        boolean fromLogits;
         if (cls == KerasClass.SPARSE) {
             SparseCategoricalCrossentropy m = build(cfg, overridden(cfg.config),
                     SparseCategoricalCrossentropy::fromConfig);
@@ -71,6 +72,7 @@ final class MetricCommand extends EvaluateCommand {
             }
             metric = m;
             axis = m.axis();
+            fromLogits = m.fromLogits();
         } else {
             CategoricalCrossentropy m = build(cfg, overridden(cfg.config), CategoricalCrossentropy::fromConfig);
             if (smoothOverClassAxis) {
@@ -78,10 +80,11 @@ final class MetricCommand extends EvaluateCommand {
             }
             metric = m;
             axis = m.axis();
+            fromLogits = m.fromLogits();
         }
         try (Inputs in = Inputs.open(yTrue, yPred, sampleWeight)) {
             Plan plan = Plan.of(in, false, cls, axis, null, batchSize);
-            Kernels.with(oneShotKernel(in), () -> {
+            Kernels.with(oneShotKernel(in, fromLogits), () -> {
                 forEachChunk(in, plan, c -> metric.updateState(c.yTrue, c.yPred, c.weight));
                 return null;
             });

@@ -24,7 +24,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Each command asks {@code Kernels.forOneShot} for its kernel with the size of {@code --y-pred}, once, and runs its
+ * Each command asks {@code Kernels.forOneShot} for its kernel with the size of {@code --y-pred} and whether it holds
+ * logits, once, and runs its
  * chunks under that kernel only (seen through the CONFIG line the choice logs: these tests run without the Vector
  * API, where the one-shot kernel is the process-wide one).
  */
@@ -96,13 +97,15 @@ class OneShotKernelTest {
 
     @ParameterizedTest
     @CsvSource({
-        "metric, sparse_categorical_crossentropy, labels, ",
-        "metric, sparse_categorical_crossentropy, labels, --from-logits",
-        "metric, categorical_crossentropy, onehot, ",
-        "loss, sparse_categorical_crossentropy, labels, --from-logits",
-        "loss, categorical_crossentropy, onehot, ",
+        "metric, sparse_categorical_crossentropy, labels, , elements",
+        "metric, sparse_categorical_crossentropy, labels, --from-logits, logits",
+        "metric, categorical_crossentropy, onehot, , elements",
+        "metric, categorical_crossentropy, onehot, --from-logits, logits",
+        "loss, sparse_categorical_crossentropy, labels, --from-logits, logits",
+        "loss, categorical_crossentropy, onehot, , elements",
     })
-    void metricsAndLossesAskWithTheirSize(String command, String name, String yTrue, String logits) {
+    void metricsAndLossesAskWithTheirSizeAndMode(String command, String name, String yTrue, String logits,
+                                                 String kind) {
         List<String> args = new ArrayList<>(List.of(command, name, "--y-true", file(yTrue), "--y-pred",
                 file("probs")));
         if (logits != null) {
@@ -110,7 +113,7 @@ class OneShotKernelTest {
         }
         List<String> got = choices(args.toArray(new String[0]));
         assertEquals(1, got.size(), got::toString);
-        assertEquals(true, got.get(0).contains("one-shot job of " + ROWS * CLASSES + " elements"), got::toString);
+        assertEquals(true, got.get(0).contains("one-shot job of " + ROWS * CLASSES + " " + kind + " "), got::toString);
     }
 
     @Test
@@ -118,6 +121,6 @@ class OneShotKernelTest {
         List<String> got = choices("loss", "sparse_categorical_crossentropy", "--y-true", file("labels"), "--y-pred",
                 file("probs"), "--reduction", "none", "--output", file("values"), "--gradient", file("gradient"));
         assertEquals(1, got.size(), got::toString);
-        assertEquals(true, got.get(0).contains("one-shot job of " + ROWS * CLASSES + " elements"), got::toString);
+        assertEquals(true, got.get(0).contains("one-shot job of " + ROWS * CLASSES + " elements "), got::toString);
     }
 }

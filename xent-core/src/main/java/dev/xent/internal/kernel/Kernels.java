@@ -35,11 +35,13 @@ public final class Kernels {
     static final String VECTOR_MODULE = "jdk.incubator.vector";
 
     /**
-     * With {@code xent.kernels=auto}, one-shot jobs of fewer prediction elements than this run the SIMD kernel's
+     * With {@code xent.kernels=auto}, one-shot jobs of fewer prediction elements than these run the SIMD kernel's
      * scalar twin alone ({@link #forOneShot}): about where {@code ./xent metric} took as long either way on a 2-core
-     * machine (1.2-1.6 GB of float32 logits or probabilities; docs/benchmarks.md), rounded down to a power of two.
+     * machine (2.5-3 GB of float32 probabilities, 1.2-1.6 GB of logits, whose {@code exp} the twin computes one
+     * element at a time; docs/benchmarks.md), rounded down to a power of two.
      */
-    static final long ONE_SHOT_ELEMENTS = 1L << 28;
+    static final long ONE_SHOT_ELEMENTS = 1L << 29;
+    static final long ONE_SHOT_LOGIT_ELEMENTS = 1L << 28;
 
     /** The kernel {@link #with} set on this thread, if any. */
     private static final ThreadLocal<CrossEntropyKernel> SCOPED = new ThreadLocal<>();
@@ -67,15 +69,15 @@ public final class Kernels {
     /**
      * The kernel that finishes first a job of about {@code elements} prediction elements in a process that exits
      * after it: when {@code xent.kernels} is {@code auto} (or unset) and the job is smaller than
-     * {@link #ONE_SHOT_ELEMENTS}, the SIMD kernel's scalar twin alone, split over threads (the reference where SIMD is
+     * {@link #ONE_SHOT_ELEMENTS} ({@link #ONE_SHOT_LOGIT_ELEMENTS} for logits), the SIMD kernel's scalar twin alone, split over threads (the reference where SIMD is
      * unavailable); else the process-wide choice. The twin computes what the SIMD kernel computes, bit for bit (calls
      * it does not serve, such as float64 predictions, go to the SIMD kernel).
      */
-    public static CrossEntropyKernel forOneShot(long elements) {
+    public static CrossEntropyKernel forOneShot(long elements, boolean logits) {
         String kernels = System.getProperty("xent.kernels", "auto").trim().toLowerCase(Locale.ROOT);
-        if (kernels.equals("auto") && elements < ONE_SHOT_ELEMENTS) {
+        if (kernels.equals("auto") && elements < (logits ? ONE_SHOT_LOGIT_ELEMENTS : ONE_SHOT_ELEMENTS)) {
             LOG.config(() -> "xent kernels: " + OneShot.KERNEL.name() + " for a one-shot job of " + elements
-                    + " elements (below the size at which SIMD pays for its warm-up)");
+                    + (logits ? " logits" : " elements") + " (below the size at which SIMD pays for its warm-up)");
             return OneShot.KERNEL;
         }
         return Chosen.KERNEL;

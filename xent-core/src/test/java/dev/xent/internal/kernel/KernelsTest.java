@@ -45,12 +45,17 @@ class KernelsTest {
     void smallJobsTakeTheTwinAloneAndLargeOnesTheProcessWideChoice() {
         System.clearProperty("xent.kernels");
         CrossEntropyKernel chosen = Kernels.get();
-        assertOneShot(Kernels.forOneShot(0));
-        assertOneShot(Kernels.forOneShot(Kernels.ONE_SHOT_ELEMENTS - 1));
-        assertSame(chosen, Kernels.forOneShot(Kernels.ONE_SHOT_ELEMENTS));
-        assertSame(chosen, Kernels.forOneShot(Long.MAX_VALUE));
+        assertOneShot(Kernels.forOneShot(0, false));
+        assertOneShot(Kernels.forOneShot(Kernels.ONE_SHOT_ELEMENTS - 1, false));
+        assertSame(chosen, Kernels.forOneShot(Kernels.ONE_SHOT_ELEMENTS, false));
+        assertOneShot(Kernels.forOneShot(Kernels.ONE_SHOT_LOGIT_ELEMENTS - 1, true));
+        assertSame(chosen, Kernels.forOneShot(Kernels.ONE_SHOT_LOGIT_ELEMENTS, true));
+        // The twin's exp runs one element at a time: logits go to SIMD at a smaller size.
+        assertTrue(Kernels.ONE_SHOT_LOGIT_ELEMENTS < Kernels.ONE_SHOT_ELEMENTS);
+        assertOneShot(Kernels.forOneShot(Kernels.ONE_SHOT_LOGIT_ELEMENTS, false));
+        assertSame(chosen, Kernels.forOneShot(Long.MAX_VALUE, false));
         if (Kernels.vectorModulePresent()) {
-            assertNotSame(chosen, Kernels.forOneShot(1));
+            assertNotSame(chosen, Kernels.forOneShot(1, false));
         }
     }
 
@@ -58,7 +63,7 @@ class KernelsTest {
     @ValueSource(strings = {"auto", " AUTO "})
     void autoIsTheDefault(String value) {
         System.setProperty("xent.kernels", value);
-        assertOneShot(Kernels.forOneShot(1000));
+        assertOneShot(Kernels.forOneShot(1000, true));
     }
 
     @ParameterizedTest
@@ -66,7 +71,8 @@ class KernelsTest {
     void anExplicitChoiceIsKept(String value) {
         CrossEntropyKernel chosen = Kernels.get();
         System.setProperty("xent.kernels", value);
-        assertSame(chosen, Kernels.forOneShot(1000));
+        assertSame(chosen, Kernels.forOneShot(1000, false));
+        assertSame(chosen, Kernels.forOneShot(1000, true));
     }
 
     @Test

@@ -93,8 +93,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                         + " rows); it has shape " + shape(w.shape()));
             }
             CompiledMetrics cm = compile.toCompiledMetrics(intShape(t.shape(), yTrue), intShape(p.shape(), yPred));
-            // One job in its own process: below a size the SIMD kernel's scalar twin alone finishes first.
-            Kernels.with(Kernels.forOneShot(elements(p.shape())), () -> {
+            // One job in its own process: below a size the SIMD kernel's scalar twin alone finishes first. Whether the
+            // outputs are logits is not looked up here: this takes the smaller size, that of logits.
+            Kernels.with(Kernels.forOneShot(elements(p.shape()), true), () -> {
                 long n = p.rows();
                 for (long from = 0; from < n; from += batchSize) {
                     int count = (int) Math.min(batchSize, n - from);
