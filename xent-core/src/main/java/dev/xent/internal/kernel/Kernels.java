@@ -5,10 +5,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Chooses the kernel implementation once per JVM and logs the choice once, at level CONFIG (so nothing reaches the
- * console under the default logging configuration).
+ * Chooses the kernel implementation once per JVM (and per job, for one-shot jobs) and logs the choice at level
+ * CONFIG (so nothing reaches the console under the default logging configuration).
  *
- * <p>System properties, read once:
+ * <p>System properties, read once for the process-wide choice ({@link #forOneShot} reads {@code xent.kernels} per
+ * call):
  * <ul>
  *   <li>{@code xent.kernels}: {@code auto} (default: {@code vector} when the Vector API is usable, else
  *       {@code scalar}; a one-shot job below {@link #forOneShot}'s size takes the SIMD kernel's twin alone),
@@ -40,7 +41,7 @@ public final class Kernels {
      * machine (2.5-3 GB of float32 probabilities, 1.2-1.6 GB of logits, whose {@code exp} the twin computes one
      * element at a time; docs/benchmarks.md), rounded down to a power of two.
      */
-    static final long ONE_SHOT_ELEMENTS = 1L << 29;
+    static final long ONE_SHOT_PROBABILITY_ELEMENTS = 1L << 29;
     static final long ONE_SHOT_LOGIT_ELEMENTS = 1L << 28;
 
     /** The kernel {@link #with} set on this thread, if any. */
@@ -52,7 +53,10 @@ public final class Kernels {
                 choose(System.getProperty("xent.kernels", "auto"), System.getProperty("xent.threads"));
     }
 
-    /** The SIMD kernel's scalar twin, split over the same threads as the process-wide choice (which it is without SIMD). */
+    /**
+     * The SIMD kernel's scalar twin, split over the same threads as the process-wide choice (which it is where SIMD is
+     * unavailable).
+     */
     private static final class OneShot {
         static final CrossEntropyKernel KERNEL = vectorKernel(new String[1]) == null ? Chosen.KERNEL
                 : parallel(loaded("LaneTwin"), threads(System.getProperty("xent.threads")));
@@ -69,13 +73,14 @@ public final class Kernels {
     /**
      * The kernel that finishes first a job of about {@code elements} prediction elements in a process that exits
      * after it: when {@code xent.kernels} is {@code auto} (or unset) and the job is smaller than
-     * {@link #ONE_SHOT_ELEMENTS} ({@link #ONE_SHOT_LOGIT_ELEMENTS} for logits), the SIMD kernel's scalar twin alone, split over threads (the reference where SIMD is
-     * unavailable); else the process-wide choice. The twin computes what the SIMD kernel computes, bit for bit (calls
-     * it does not serve, such as float64 predictions, go to the SIMD kernel).
+     * {@link #ONE_SHOT_PROBABILITY_ELEMENTS} ({@link #ONE_SHOT_LOGIT_ELEMENTS} for logits), the SIMD kernel's scalar
+     * twin alone, split over threads (the reference where SIMD is unavailable); else the process-wide choice. The twin
+     * computes what the SIMD kernel computes, bit for bit (calls it does not serve, such as float64 predictions, go to
+     * the SIMD kernel).
      */
     public static CrossEntropyKernel forOneShot(long elements, boolean logits) {
         String kernels = System.getProperty("xent.kernels", "auto").trim().toLowerCase(Locale.ROOT);
-        if (kernels.equals("auto") && elements < (logits ? ONE_SHOT_LOGIT_ELEMENTS : ONE_SHOT_ELEMENTS)) {
+        if (kernels.equals("auto") && elements < (logits ? ONE_SHOT_LOGIT_ELEMENTS : ONE_SHOT_PROBABILITY_ELEMENTS)) {
             LOG.config(() -> "xent kernels: " + OneShot.KERNEL.name() + " for a one-shot job of " + elements
                     + (logits ? " logits" : " elements") + " (below the size at which SIMD pays for its warm-up)");
             return OneShot.KERNEL;

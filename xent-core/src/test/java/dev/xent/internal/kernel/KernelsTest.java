@@ -46,12 +46,12 @@ class KernelsTest {
         System.clearProperty("xent.kernels");
         CrossEntropyKernel chosen = Kernels.get();
         assertOneShot(Kernels.forOneShot(0, false));
-        assertOneShot(Kernels.forOneShot(Kernels.ONE_SHOT_ELEMENTS - 1, false));
-        assertSame(chosen, Kernels.forOneShot(Kernels.ONE_SHOT_ELEMENTS, false));
+        assertOneShot(Kernels.forOneShot(Kernels.ONE_SHOT_PROBABILITY_ELEMENTS - 1, false));
+        assertSame(chosen, Kernels.forOneShot(Kernels.ONE_SHOT_PROBABILITY_ELEMENTS, false));
         assertOneShot(Kernels.forOneShot(Kernels.ONE_SHOT_LOGIT_ELEMENTS - 1, true));
         assertSame(chosen, Kernels.forOneShot(Kernels.ONE_SHOT_LOGIT_ELEMENTS, true));
         // The twin's exp runs one element at a time: logits go to SIMD at a smaller size.
-        assertTrue(Kernels.ONE_SHOT_LOGIT_ELEMENTS < Kernels.ONE_SHOT_ELEMENTS);
+        assertTrue(Kernels.ONE_SHOT_LOGIT_ELEMENTS < Kernels.ONE_SHOT_PROBABILITY_ELEMENTS);
         assertOneShot(Kernels.forOneShot(Kernels.ONE_SHOT_LOGIT_ELEMENTS, false));
         assertSame(chosen, Kernels.forOneShot(Long.MAX_VALUE, false));
         if (Kernels.vectorModulePresent()) {

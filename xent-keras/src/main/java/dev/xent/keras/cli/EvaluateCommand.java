@@ -105,8 +105,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                     try {
                         cm.updateState(yt, yp, sw);
                     } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException(names(e.getMessage()) + " (in the batch of rows [" + from + ", "
-                                + (from + count) + "))", e);
+                        throw new IllegalArgumentException(names(e.getMessage()) + " (in the batch of rows [" + from
+                                + ", " + (from + count) + "))", e);
                     }
                 }
                 return null;
