@@ -124,7 +124,7 @@ abstract class EvaluateCommand implements Callable<Integer> {
      * SIMD kernel's scalar twin alone finishes first (see {@link Kernels#forOneShot}).
      */
     static CrossEntropyKernel oneShotKernel(Inputs in, boolean fromLogits) {
-        return Kernels.forOneShot(ShapeRules.size(in.yPred.shape()), fromLogits);
+        return Kernels.forOneShot(in.yPred.elementCount(), fromLogits);
     }
 
     /** What the loop does with each chunk. */

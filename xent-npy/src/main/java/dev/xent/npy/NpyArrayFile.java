@@ -281,6 +281,11 @@ public final class NpyArrayFile implements Closeable {
         return header.shape.clone();
     }
 
+    /** The number of elements (the product of the shape, checked against overflow by the header's parser). */
+    public long elementCount() {
+        return header.elementCount;
+    }
+
     /** The length of the first axis; 1 for a rank-0 array. */
     public long rows() {
         return rows;

@@ -133,6 +133,7 @@ class HeaderTest {
                 "\t{ \"shape\" :(2 ,3 ,), 'fortran_order':True,'descr':'>i2'}\n\n", new byte[12]));
         try (NpyArrayFile f = NpyArrayFile.open(path)) {
             assertArrayEquals(new long[] {2, 3}, f.shape());
+            assertEquals(6, f.elementCount());
             assertEquals(">i2", f.descr());
             assertEquals(true, f.fortranOrder());
         }

@@ -95,7 +95,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             CompiledMetrics cm = compile.toCompiledMetrics(intShape(t.shape(), yTrue), intShape(p.shape(), yPred));
             // One job in its own process: below a size the SIMD kernel's scalar twin alone finishes first. Whether the
             // outputs are logits is not looked up here: this takes the smaller size, that of logits.
-            Kernels.with(Kernels.forOneShot(elements(p.shape()), true), () -> {
+            Kernels.with(Kernels.forOneShot(p.elementCount(), true), () -> {
                 long n = p.rows();
                 for (long from = 0; from < n; from += batchSize) {
                     int count = (int) Math.min(batchSize, n - from);
@@ -126,14 +126,6 @@ public final class EvaluateCommand implements Callable<Integer> {
             m = m.replaceAll("\\bsampleWeight\\b", java.util.regex.Matcher.quoteReplacement(sampleWeight));
         }
         return m;
-    }
-
-    private static long elements(long[] shape) {
-        long n = 1;
-        for (long d : shape) {
-            n *= d;
-        }
-        return n;
     }
 
     private static int[] intShape(long[] shape, String name) {
