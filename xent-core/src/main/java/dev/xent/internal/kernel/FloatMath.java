@@ -1,8 +1,9 @@
 package dev.xent.internal.kernel;
 
 /**
- * Float32 {@code exp} and {@code log} as multiply/add sequences (Cephes {@code expf}/{@code logf} coefficients): the
- * scalar twins of {@link VectorMath}. {@code exp} uses fused multiply-adds where {@link VectorMath#FMA} says so ({@link
+ * Float32 {@code exp} and {@code log} as multiply/add sequences (Cephes {@code expf}/{@code logf} coefficients), and
+ * the double {@code log} of each row's result ({@link #logDouble}, fdlibm's coefficients): the scalar twins of
+ * {@link VectorMath}. {@code exp} uses fused multiply-adds where {@link VectorMath#FMA} says so ({@link
  * #expFused}, about a fifth faster for logits), else separate operations ({@link #expPlain}); {@code log} never fuses.
  * Each twin performs exactly the operations one vector lane performs, in the same order, so a row computed in a vector
  * lane and the same row computed here give bit-identical results; that is what makes the strided kernels independent of
@@ -93,5 +94,53 @@ final class FloatMath {
         float result = x + y;
         result = result + LN2_HI * ef;
         return q != q ? q : result;
+    }
+
+    static final double LN2_HI_D = 6.93147180369123816490e-01;
+    static final double LN2_LO_D = 1.90821492927058770002e-10;
+    static final double LG1 = 6.666666666666735130e-01;
+    static final double LG2 = 3.999999999940941908e-01;
+    static final double LG3 = 2.857142874366239149e-01;
+    static final double LG4 = 2.222219843214978396e-01;
+    static final double LG5 = 1.818357216161805012e-01;
+    static final double LG6 = 1.531383769920937332e-01;
+    static final double LG7 = 1.479819860511658591e-01;
+    /** The significand bits of a double, and the bits of 1.0 (the exponent field of {@code [1, 2)}). */
+    static final long SIGNIFICAND = 0x000fffffffffffffL;
+    static final long ONE_BITS = 0x3ff0000000000000L;
+    /** Added to the significand, carries into bit 52 from a significand of about {@code sqrt(2)} up (fdlibm's). */
+    static final long SQRT2_CARRY = 0x00095f6400000000L;
+    static final long BIT52 = 0x0010000000000000L;
+    /** The bits of {@code 2^52}: or-ing a small integer into them and subtracting gives that integer as a double. */
+    static final long TWO52_BITS = 0x4330000000000000L;
+    static final double TWO52_PLUS_BIAS = 0x1p52 + 1023;
+
+    /**
+     * Natural log of a positive normal double, within one ulp of {@code Math.log} (fdlibm's {@code log}: {@code x =
+     * 2^e m} with {@code m} in {@code [sqrt(1/2), sqrt(2))}, {@code s = (m - 1) / (m + 1)}, a degree-14 polynomial in
+     * {@code s}), written without branches so that it runs as one vector lane does ({@link VectorMath#logDouble}). It
+     * takes each row's final log (a probability ratio in {@code [1e-7, 1e7]} or a sum of exps in {@code [1, classes]}):
+     * {@code Math.log} there is a call that cannot be vectorised, and it was half of a two-class row's time. NaN and
+     * {@code +Infinity} give themselves; zero, negative and subnormal arguments do not occur there and give no
+     * meaningful value.
+     */
+    static double logDouble(double x) {
+        long bits = Double.doubleToRawLongBits(x);
+        long significand = bits & SIGNIFICAND;
+        // Integer arithmetic instead of a comparison: half of the arguments are above sqrt(2), so a branch would be
+        // mispredicted half of the time. halve is BIT52 where the significand is at least ~sqrt(2), else 0.
+        long halve = (significand + SQRT2_CARRY) & BIT52;
+        double m = Double.longBitsToDouble(significand | (halve ^ ONE_BITS));
+        double e = Double.longBitsToDouble(((bits >>> 52) + (halve >>> 52)) | TWO52_BITS) - TWO52_PLUS_BIAS;
+        double f = m - 1.0;
+        double s = f / (2.0 + f);
+        double z = s * s;
+        double w = z * z;
+        double t1 = w * (LG2 + w * (LG4 + w * LG6));
+        double t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
+        double r = t2 + t1;
+        double hfsq = 0.5 * f * f;
+        double result = e * LN2_HI_D - ((hfsq - (s * (hfsq + r) + e * LN2_LO_D)) - f);
+        return x != x || x == Double.POSITIVE_INFINITY ? x : result;
     }
 }

@@ -33,10 +33,11 @@ import jdk.incubator.vector.VectorShuffle;
  *
  * <p>Numerics: per-element work is float32, as in Keras; running sums are Kahan-compensated float lanes, reduced
  * to a row sum as float pairs by error-free additions (sparse, see {@link #reducePair}) or in double (categorical),
- * and the one log per row is {@code Math.log} in double, so each result is within float32 rounding of the
- * {@link ScalarKernel} reference. One documented exception: categorical cross-entropy from logits whose differences
- * exceed the float range (about 3e38, e.g. logits of +-2e38) overflows to infinity or NaN here, as it does in Keras
- * (float32), where the reference, computing in double, stays finite.
+ * and the one log per row is taken in double (sparse: {@link FloatMath#logDouble}, within one ulp of {@code Math.log},
+ * for the lanes of a row group at once by {@link VectorMath#logDouble}; categorical: {@code Math.log}), so each result
+ * is within float32 rounding of the {@link ScalarKernel} reference. One documented exception: categorical
+ * cross-entropy from logits whose differences exceed the float range (about 3e38, e.g. logits of +-2e38) overflows
+ * to infinity or NaN here, as it does in Keras (float32), where the reference, computing in double, stays finite.
  *
  * <p>A row's result depends only on its data: not on the lane, chunk or thread that computed it, nor on where the
  * class axis is. Rows with fewer than {@link #MIN_VECTOR} classes use one sequential order everywhere (the lanes of
@@ -139,6 +140,10 @@ final class VectorKernel implements CrossEntropyKernel {
         final float[] packLo = new float[LANES * LANES];
         final float[] maxes = new float[LANES];
         final double[] tail = new double[3];
+        /** A row group's final log arguments, their logs and the label's values (see {@link #finishGroup}). */
+        final double[] logArg = new double[LANES];
+        final double[] logs = new double[LANES];
+        final float[] label = new float[LANES];
         float[] rowP = new float[0];
         float[] rowT = new float[0];
         double s;
@@ -290,6 +295,8 @@ final class VectorKernel implements CrossEntropyKernel {
                     }
                 }
                 packedLanes(sc);
+                // One scalar log per row: at this row length a vector log of the group gains nothing, and its cold
+                // code slowed the warm-up of large logit files (see docs/benchmarks.md, sixth session).
                 for (int r = 0; r < LANES; r++) {
                     int label = labels[lr + j + r];
                     if (label == IGNORED) {
@@ -882,15 +889,7 @@ final class VectorKernel implements CrossEntropyKernel {
         if (mode != ProbabilityMode.LOGITS) {
             boolean clip = mode == ProbabilityMode.CLIP_THEN_NORMALIZE;
             laneSums(a, b, stride, 0, classes, clip ? CLIP : RAW, null, tot, sc);
-            for (int r = 0; r < LANES; r++) {
-                int label = labels[lr + r];
-                if (label == IGNORED) {
-                    out[op + r] = 0.0;
-                    continue;
-                }
-                float x = a[b + r + label * stride];
-                out[op + r] = (float) finishSparse(mode, tot[r], 0f, x);
-            }
+            finishGroup(a, b, stride, labels, lr, mode, tot, null, null, out, op, sc);
             return;
         }
         double[] sum = sc.run;
@@ -913,14 +912,34 @@ final class VectorKernel implements CrossEntropyKernel {
             max = newMax;
         }
         max.intoArray(sc.g, 0);
+        finishGroup(a, b, stride, labels, lr, mode, sum, sc.g, fallback, out, op, sc);
+        for (int r = 0; r < LANES; r++) {
+            if (fallback[r] && labels[lr + r] != IGNORED) {
+                out[op + r] = (float) sparseTwin(a, b + r, stride, classes, labels[lr + r], mode);
+            }
+        }
+    }
+
+    /**
+     * The final log of {@code LANES} rows at once: row {@code r} (class {@code c} at {@code a[b + r + c * stride]})
+     * gets {@code finishSparse(mode, sum[r], max[r], label's value)}, its log from {@link VectorMath#logDouble}
+     * (the twin's {@link FloatMath#logDouble} lane for lane). {@code max} is null for probabilities; rows marked in
+     * {@code skip} (may be null) are left to the caller.
+     */
+    private static void finishGroup(float[] a, int b, int stride, int[] labels, int lr, ProbabilityMode mode,
+                                    double[] sum, float[] max, boolean[] skip, double[] out, int op, Scratch sc) {
         for (int r = 0; r < LANES; r++) {
             int label = labels[lr + r];
-            if (label == IGNORED) {
+            float x = label == IGNORED ? 0f : a[b + r + label * stride];
+            sc.label[r] = x;
+            sc.logArg[r] = logArgument(mode, sum[r], x);
+        }
+        VectorMath.logDouble(sc.logArg, sc.logs);
+        for (int r = 0; r < LANES; r++) {
+            if (labels[lr + r] == IGNORED) {
                 out[op + r] = 0.0;
-            } else if (fallback[r]) {
-                out[op + r] = (float) sparseTwin(a, b + r, stride, classes, label, mode);
-            } else {
-                out[op + r] = (float) finishSparse(mode, sum[r], sc.g[r], a[b + r + label * stride]);
+            } else if (skip == null || !skip[r]) {
+                out[op + r] = (float) finishLog(mode, sc.logs[r], max == null ? 0f : max[r], sc.label[r]);
             }
         }
     }
@@ -962,16 +981,11 @@ final class VectorKernel implements CrossEntropyKernel {
         s.intoArray(sc.a, 0);
         k.intoArray(sc.b, 0);
         m.intoArray(sc.c, 0);
+        double[] sum = sc.tot;
         for (int l = 0; l < LANES; l++) {
-            int label = labels[lr + l];
-            if (label == IGNORED) {
-                out[op + l] = 0.0;
-                continue;
-            }
-            double sum = (double) sc.a[l] - sc.b[l];
-            float x = a[b + l + label * stride];
-            out[op + l] = (float) finishSparse(mode, sum, sc.c[l], x);
+            sum[l] = (double) sc.a[l] - sc.b[l];
         }
+        finishGroup(a, b, stride, labels, lr, mode, sum, sc.c, null, out, op, sc);
     }
 
     /** One row, scalar, in the lane order of {@link #sparseLanes} (also the path for rows with few classes). */
@@ -1007,15 +1021,35 @@ final class VectorKernel implements CrossEntropyKernel {
         return finishSparse(mode, (double) s - k, m, a[b + label * stride]);
     }
 
+    /**
+     * A row's loss from its sum ({@code sum clip(p)}, {@code sum p} or {@code sum exp(x - max)}), its max (logits)
+     * and its label's value {@code x}: one {@link FloatMath#logDouble} of {@link #logArgument}, then
+     * {@link #finishLog}. Row groups take the same three steps with the log done for the group at once.
+     */
     static double finishSparse(ProbabilityMode mode, double sum, float max, float x) {
+        return finishLog(mode, FloatMath.logDouble(logArgument(mode, sum, x)), max, x);
+    }
+
+    static double logArgument(ProbabilityMode mode, double sum, float x) {
+        switch (mode) {
+            case LOGITS:
+                return sum;
+            case CLIP_THEN_NORMALIZE:
+                return sum / clip(x);
+            default:
+                return clip((float) (x / sum));
+        }
+    }
+
+    static double finishLog(ProbabilityMode mode, double log, float max, float x) {
         switch (mode) {
             case LOGITS:
                 // An all -inf (or NaN) row: the reference's (-inf) - (-inf) is NaN.
-                return max == NEG_INF ? Double.NaN : Math.log(sum) - ((double) x - max);
+                return max == NEG_INF ? Double.NaN : log - ((double) x - max);
             case CLIP_THEN_NORMALIZE:
-                return Math.log(sum / clip(x));
+                return log;
             default:
-                return -Math.log(clip((float) (x / sum)));
+                return -log;
         }
     }
 

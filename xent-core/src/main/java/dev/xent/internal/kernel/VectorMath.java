@@ -23,8 +23,10 @@ import static dev.xent.internal.kernel.FloatMath.MAGIC;
 import static dev.xent.internal.kernel.FloatMath.MAGIC_BITS_MINUS_BIAS;
 import static dev.xent.internal.kernel.FloatMath.SQRT_HALF;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -44,6 +46,7 @@ final class VectorMath {
 
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     static final int LANES = F.length();
 
     /**
@@ -107,5 +110,36 @@ final class VectorMath {
         y = y.add(z.mul(-0.5f));
         FloatVector result = x.add(y).add(ef.mul(LN2_HI));
         return result.blend(q, q.compare(VectorOperators.NE, q));
+    }
+
+    /**
+     * {@link FloatMath#logDouble} of {@code x[0, LANES)} into {@code y}, {@code D.length()} lanes at a time: each row
+     * group's final logs at once. Arrays rather than vectors cross the call, so nothing is boxed if it is not inlined.
+     */
+    static void logDouble(double[] x, double[] y) {
+        for (int i = 0; i < LANES; i += D.length()) {
+            DoubleVector v = DoubleVector.fromArray(D, x, i);
+            LongVector bits = (LongVector) v.reinterpretAsLongs();
+            LongVector significand = bits.and(FloatMath.SIGNIFICAND);
+            LongVector halve = significand.add(FloatMath.SQRT2_CARRY).and(FloatMath.BIT52);
+            DoubleVector m = significand.or(halve.lanewise(VectorOperators.XOR, FloatMath.ONE_BITS))
+                    .reinterpretAsDoubles();
+            DoubleVector e = bits.lanewise(VectorOperators.LSHR, 52).add(halve.lanewise(VectorOperators.LSHR, 52))
+                    .or(FloatMath.TWO52_BITS).reinterpretAsDoubles().sub(FloatMath.TWO52_PLUS_BIAS);
+            DoubleVector f = m.sub(1.0);
+            DoubleVector s = f.div(f.add(2.0));
+            DoubleVector z = s.mul(s);
+            DoubleVector w = z.mul(z);
+            DoubleVector t1 = w.mul(w.mul(w.mul(FloatMath.LG6).add(FloatMath.LG4)).add(FloatMath.LG2));
+            DoubleVector t2 = z.mul(w.mul(w.mul(w.mul(FloatMath.LG7).add(FloatMath.LG5)).add(FloatMath.LG3))
+                    .add(FloatMath.LG1));
+            DoubleVector r = t2.add(t1);
+            DoubleVector hfsq = f.mul(0.5).mul(f);
+            DoubleVector result = e.mul(FloatMath.LN2_HI_D)
+                    .sub(hfsq.sub(s.mul(hfsq.add(r)).add(e.mul(FloatMath.LN2_LO_D))).sub(f));
+            VectorMask<Double> self = v.compare(VectorOperators.NE, v).or(v.compare(VectorOperators.EQ,
+                    Double.POSITIVE_INFINITY));
+            result.blend(v, self).intoArray(y, i);
+        }
     }
 }

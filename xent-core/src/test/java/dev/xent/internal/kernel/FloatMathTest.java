@@ -11,8 +11,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The float32 {@code exp}/{@code log} polynomials: accuracy against {@code Math.exp}/{@code Math.log} over a dense
- * sweep of their domains, special values, and (with the Vector API) lane results bit-identical to the scalar twins.
+ * The float32 {@code exp}/{@code log} polynomials and the double {@code log} of each row's result: accuracy against
+ * {@code Math.exp}/{@code Math.log} over a dense sweep of their domains, special values, and (with the Vector API)
+ * lane results bit-identical to the scalar twins.
  */
 class FloatMathTest {
 
@@ -105,9 +106,63 @@ class FloatMathTest {
                 Math.ulp(1.2e-7f));
     }
 
+    /**
+     * Arguments of the rows' final double log: every probability ratio a row can give ({@code [1e-7, 1e7]}), sums
+     * of exps, values next to the polynomial's split near {@code sqrt(2)} and next to powers of two.
+     */
+    static double[] logDoubleArguments() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+        double[] out = new double[200_000];
+        int n = 0;
+        while (n < 150_000) {
+            out[n++] = Math.exp(rnd.nextDouble(Math.log(1e-7), Math.log(1e7)));
+        }
+        double split = Double.longBitsToDouble(FloatMath.ONE_BITS | (FloatMath.BIT52 - FloatMath.SQRT2_CARRY));
+        for (int e = -30; e <= 30 && n + 40 <= out.length; e++) {
+            double p = Math.scalb(1.0, e);
+            double q = Math.scalb(split, e);
+            for (int k = -4; k <= 4; k++) {
+                out[n++] = p + k * Math.ulp(p);
+                out[n++] = q + k * Math.ulp(q);
+                out[n++] = Math.scalb(Math.sqrt(2), e) + k * Math.ulp(q);
+            }
+        }
+        while (n < out.length) {
+            out[n++] = 1 + rnd.nextDouble(-1e-6, 1e-6); // losses near 0: log of a ratio near 1
+        }
+        return out;
+    }
+
+    @Test
+    void logDoubleWithinOneUlpOfMathLog() {
+        double worst = 0;
+        for (double x : logDoubleArguments()) {
+            double want = Math.log(x);
+            double got = FloatMath.logDouble(x);
+            double u = want == 0 ? Math.abs(got) / Double.MIN_VALUE : Math.abs(got - want) / Math.ulp(want);
+            worst = Math.max(worst, u);
+            assertTrue(u <= 1, () -> "logDouble(" + x + ") = " + got + ", Math.log " + want);
+        }
+        assertTrue(worst > 0, "the sweep compared something");
+        // Where float rounding follows: the result rounds to Math.log's float except at exact float ties.
+        for (float p : sweep((float) Precision.FLOAT32.clipLow, 1f, 4001)) {
+            assertEquals((float) Math.log(p), (float) FloatMath.logDouble(p), Math.ulp((float) Math.log(p)));
+        }
+    }
+
+    @Test
+    void logDoubleSpecialValues() {
+        assertEquals(0.0, FloatMath.logDouble(1.0));
+        assertEquals(Double.POSITIVE_INFINITY, FloatMath.logDouble(Double.POSITIVE_INFINITY));
+        assertTrue(Double.isNaN(FloatMath.logDouble(Double.NaN)));
+        assertEquals(Math.log(Double.MAX_VALUE), FloatMath.logDouble(Double.MAX_VALUE), Math.ulp(709.0));
+        assertEquals(Math.log(Double.MIN_NORMAL), FloatMath.logDouble(Double.MIN_NORMAL), Math.ulp(708.0));
+    }
+
     @Test
     void vectorLanesAreTheScalarTwinsBitForBit() {
         assumeTrue(Kernels.vectorModulePresent(), "jdk.incubator.vector is not enabled (--add-modules)");
         VectorTwinCheck.run(sweep(-100f, -0f, 4099), sweep(Float.MIN_NORMAL, 1f, 4099));
+        VectorTwinCheck.runLogDouble(logDoubleArguments());
     }
 }

@@ -21,6 +21,29 @@ final class VectorTwinCheck {
         check(special, LOG);
     }
 
+    /** {@link VectorMath#logDouble} against {@link FloatMath#logDouble}, special values included. */
+    static void runLogDouble(double[] args) {
+        double[] special = {Double.NaN, Double.POSITIVE_INFINITY, 1.0, Double.MIN_NORMAL, Double.MAX_VALUE, 1e-7,
+            1e7, Math.sqrt(2), 0.5, 2.0};
+        double[] all = java.util.Arrays.copyOf(special, special.length + args.length);
+        System.arraycopy(args, 0, all, special.length, args.length);
+        int lanes = VectorMath.LANES;
+        double[] in = new double[lanes];
+        double[] got = new double[lanes];
+        for (int i = 0; i < all.length; i += lanes) {
+            int n = Math.min(lanes, all.length - i);
+            java.util.Arrays.fill(in, 1.0);
+            System.arraycopy(all, i, in, 0, n);
+            VectorMath.logDouble(in, got);
+            for (int l = 0; l < n; l++) {
+                double want = FloatMath.logDouble(in[l]);
+                int k = l;
+                assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(got[l]),
+                        () -> "logDouble(" + in[k] + "): lane " + got[k] + ", twin " + want);
+            }
+        }
+    }
+
     private static final int FUSED = 0;
     private static final int PLAIN = 1;
     private static final int EXP = 2;
