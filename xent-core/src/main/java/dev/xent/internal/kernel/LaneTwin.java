@@ -92,6 +92,10 @@ final class LaneTwin implements CrossEntropyKernel {
         float[] array = pred.hasArray() ? (float[]) pred.array() : null;
         FloatBuffer buffer = array == null ? (FloatBuffer) pred.buffer() : null;
         int off = pred.arrayOffset();
+        if (classes < MIN_VECTOR && stride == 1) {
+            fewClasses(array, buffer, off + layout.base(from), classes, labels, from, to, mode, out, outOffset);
+            return;
+        }
         for (int r = from; r < to; r++) {
             int label = labels[r];
             int o = outOffset + (r - from);
@@ -125,6 +129,127 @@ final class LaneTwin implements CrossEntropyKernel {
                     : VectorKernel.sparseTwin(a, rb, 1, classes, label, mode);
             out[o] = (float) loss;
         }
+    }
+
+    /** Rows of the few-class path computed together (see {@link #fewRows}). */
+    private static final int GROUP = 4;
+
+    /**
+     * Contiguous rows of fewer than {@code MIN_VECTOR} classes from {@code array} or {@code buffer} at {@code base}:
+     * {@link #fewRows}, over the array itself or over blocks copied from the buffer.
+     */
+    private static void fewClasses(float[] array, FloatBuffer buffer, int base, int classes, int[] labels, int from,
+                                   int to, ProbabilityMode mode, double[] out, int op) {
+        if (array != null) {
+            fewRows(array, base, classes, to - from, labels, from, mode, out, op);
+            return;
+        }
+        int rowsPerBlock = Math.max(GROUP, VectorKernel.COPY_BLOCK / classes);
+        float[] block = new float[Math.min(rowsPerBlock, to - from) * classes];
+        for (int r = from; r < to; r += rowsPerBlock) {
+            int n = Math.min(rowsPerBlock, to - r);
+            buffer.get(base + (r - from) * classes, block, 0, n * classes);
+            fewRows(block, 0, classes, n, labels, r, mode, out, op + (r - from));
+        }
+    }
+
+    /**
+     * {@code n} contiguous rows from {@code a[b]}, labels from {@code labels[lr]}: {@code VectorKernel.sparseTwin}'s
+     * operations for each row, {@code GROUP} rows at a time. Each row keeps its own chain of dependent Kahan
+     * additions, so its value is {@code sparseTwin}'s bit for bit; computed one row after the other, those chains
+     * left the core waiting on each addition's latency.
+     */
+    private static void fewRows(float[] a, int b, int classes, int n, int[] labels, int lr, ProbabilityMode mode,
+                                double[] out, int op) {
+        int j = 0;
+        for (; j + GROUP <= n; j += GROUP) {
+            int r0 = b + j * classes;
+            int r1 = r0 + classes;
+            int r2 = r1 + classes;
+            int r3 = r2 + classes;
+            float s0 = 0f;
+            float s1 = 0f;
+            float s2 = 0f;
+            float s3 = 0f;
+            float k0 = 0f;
+            float k1 = 0f;
+            float k2 = 0f;
+            float k3 = 0f;
+            float m0 = Float.NEGATIVE_INFINITY;
+            float m1 = m0;
+            float m2 = m0;
+            float m3 = m0;
+            if (mode == ProbabilityMode.LOGITS) {
+                for (int c = 0; c < classes; c++) {
+                    float x0 = a[r0 + c];
+                    float x1 = a[r1 + c];
+                    float x2 = a[r2 + c];
+                    float x3 = a[r3 + c];
+                    m0 = x0 > m0 ? x0 : m0;
+                    m1 = x1 > m1 ? x1 : m1;
+                    m2 = x2 > m2 ? x2 : m2;
+                    m3 = x3 > m3 ? x3 : m3;
+                }
+                for (int c = 0; c < classes; c++) {
+                    float y0 = FloatMath.exp(a[r0 + c] - m0) - k0;
+                    float y1 = FloatMath.exp(a[r1 + c] - m1) - k1;
+                    float y2 = FloatMath.exp(a[r2 + c] - m2) - k2;
+                    float y3 = FloatMath.exp(a[r3 + c] - m3) - k3;
+                    float t0 = s0 + y0;
+                    float t1 = s1 + y1;
+                    float t2 = s2 + y2;
+                    float t3 = s3 + y3;
+                    k0 = (t0 - s0) - y0;
+                    k1 = (t1 - s1) - y1;
+                    k2 = (t2 - s2) - y2;
+                    k3 = (t3 - s3) - y3;
+                    s0 = t0;
+                    s1 = t1;
+                    s2 = t2;
+                    s3 = t3;
+                }
+            } else {
+                boolean clip = mode == ProbabilityMode.CLIP_THEN_NORMALIZE;
+                for (int c = 0; c < classes; c++) {
+                    float y0 = (clip ? clip(a[r0 + c]) : a[r0 + c]) - k0;
+                    float y1 = (clip ? clip(a[r1 + c]) : a[r1 + c]) - k1;
+                    float y2 = (clip ? clip(a[r2 + c]) : a[r2 + c]) - k2;
+                    float y3 = (clip ? clip(a[r3 + c]) : a[r3 + c]) - k3;
+                    float t0 = s0 + y0;
+                    float t1 = s1 + y1;
+                    float t2 = s2 + y2;
+                    float t3 = s3 + y3;
+                    k0 = (t0 - s0) - y0;
+                    k1 = (t1 - s1) - y1;
+                    k2 = (t2 - s2) - y2;
+                    k3 = (t3 - s3) - y3;
+                    if (!clip) {
+                        k0 = VectorKernel.finite(k0);
+                        k1 = VectorKernel.finite(k1);
+                        k2 = VectorKernel.finite(k2);
+                        k3 = VectorKernel.finite(k3);
+                    }
+                    s0 = t0;
+                    s1 = t1;
+                    s2 = t2;
+                    s3 = t3;
+                }
+            }
+            out[op + j] = finishFew(a, r0, labels[lr + j], mode, s0, k0, m0);
+            out[op + j + 1] = finishFew(a, r1, labels[lr + j + 1], mode, s1, k1, m1);
+            out[op + j + 2] = finishFew(a, r2, labels[lr + j + 2], mode, s2, k2, m2);
+            out[op + j + 3] = finishFew(a, r3, labels[lr + j + 3], mode, s3, k3, m3);
+        }
+        for (; j < n; j++) {
+            int label = labels[lr + j];
+            out[op + j] = label == IGNORED ? 0.0
+                    : (float) VectorKernel.sparseTwin(a, b + j * classes, 1, classes, label, mode);
+        }
+    }
+
+    /** The end of {@code VectorKernel.sparseTwin} for a row at {@code a[rb]}, as stored: 0 if ignored. */
+    private static double finishFew(float[] a, int rb, int label, ProbabilityMode mode, float s, float k, float m) {
+        return label == IGNORED ? 0.0 : (float) VectorKernel.finishSparse(mode, (double) s - k, m, a[rb + label]);
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every fast kernel against the {@link ScalarKernel} reference (one test body, every implementation): the SIMD kernel
@@ -452,6 +453,37 @@ class KernelAgreementTest {
                 assertArrayEquals(run(vector, c, p, t, labels), run(LaneTwin.INSTANCE, c, p, t, labels),
                         c.toString());
             }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} classes")
+    @ValueSource(ints = {1, 2, 3, 10, 15})
+    void twinReadsManyFewClassRowsFromABufferInBlocks(int classes) {
+        // More rows than one copied block holds, a call that starts and ends inside it, ignored and edge rows.
+        int rows = 3 * VectorKernel.COPY_BLOCK / classes + 5;
+        SplittableRandom rnd = new SplittableRandom(classes);
+        float[] pred = new float[rows * classes];
+        for (int i = 0; i < pred.length; i++) {
+            pred[i] = i % 97 == 0 ? LO / 2 : i % 89 == 0 ? 1f : (float) rnd.nextDouble();
+        }
+        int[] labels = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            labels[r] = r % 11 == 0 ? CrossEntropyKernel.IGNORED : rnd.nextInt(classes);
+        }
+        FloatBuffer heap = FloatBuffer.allocate(pred.length + 3);
+        heap.position(3);
+        heap.put(pred);
+        heap.position(3);
+        RowLayout layout = new RowLayout(rows, classes, 1);
+        for (ProbabilityMode mode : ProbabilityMode.values()) {
+            int from = 3;
+            int to = rows - 2;
+            double[] want = new double[to - from];
+            double[] got = new double[to - from];
+            vector().sparse(NdArray.of(pred, rows, classes), layout, labels, mode, Precision.FLOAT32, want, from, to);
+            LaneTwin.INSTANCE.sparse(NdArray.of(heap, rows, classes), layout, labels, mode, Precision.FLOAT32, got,
+                    from, to);
+            assertArrayEquals(want, got, mode + ", " + classes + " classes");
         }
     }
 
