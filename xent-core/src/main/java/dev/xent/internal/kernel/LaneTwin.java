@@ -185,10 +185,13 @@ final class LaneTwin implements CrossEntropyKernel {
                     float x1 = a[r1 + c];
                     float x2 = a[r2 + c];
                     float x3 = a[r3 + c];
-                    m0 = x0 > m0 ? x0 : m0;
-                    m1 = x1 > m1 ? x1 : m1;
-                    m2 = x2 > m2 ? x2 : m2;
-                    m3 = x3 > m3 ? x3 : m3;
+                    // Math.max, unlike sparseTwin's comparison, is branch-free (a new maximum is a coin toss on
+                    // random logits) and lets NaN through: the row's sum of exps is NaN then either way, so its
+                    // loss too; -0 against 0 changes no exp and no x - max.
+                    m0 = Math.max(m0, x0);
+                    m1 = Math.max(m1, x1);
+                    m2 = Math.max(m2, x2);
+                    m3 = Math.max(m3, x3);
                 }
                 for (int c = 0; c < classes; c++) {
                     float y0 = FloatMath.exp(a[r0 + c] - m0) - k0;
