@@ -692,12 +692,10 @@ final class VectorKernel implements CrossEntropyKernel {
      * A Kahan compensation that is NaN only because the running sum became infinite ({@code inf - inf}) is dropped,
      * so infinite inputs give the infinite sum the reference's plain double sum gives. (If the data held NaN the
      * running sum itself is already NaN.) Applied where inputs can be infinite: raw probabilities, targets, and
-     * {@code t * (max - x)} with a {@code -inf} logit.
+     * {@code t * (max - x)} with a {@code -inf} logit. Vector code writes it out, {@code k.blend(0f,
+     * k.compare(NE, k))}: a helper taking a vector boxes it wherever C2 stops inlining (it did in catLogTerms, whose
+     * inlined log fills the node budget: the categorical probability path ran at a fifth of its speed).
      */
-    private static FloatVector finite(FloatVector k) {
-        return k.blend(0f, k.compare(VectorOperators.NE, k));
-    }
-
     static float finite(float k) {
         return k != k ? 0f : k;
     }
@@ -715,7 +713,8 @@ final class VectorKernel implements CrossEntropyKernel {
             FloatVector x = FloatVector.fromArray(F, a, i);
             FloatVector u = s.add(x);
             FloatVector bp = u.sub(s);
-            c = c.add(finite(s.sub(u.sub(bp)).add(x.sub(bp))));
+            FloatVector comp = s.sub(u.sub(bp)).add(x.sub(bp));
+            c = c.add(comp.blend(0f, comp.compare(VectorOperators.NE, comp)));
             s = u;
         }
         s.intoArray(sc.a, 0);
@@ -973,7 +972,7 @@ final class VectorKernel implements CrossEntropyKernel {
                 FloatVector t = s.add(y);
                 k = t.sub(s).sub(y);
                 if (!clip) {
-                    k = finite(k);
+                    k = k.blend(0f, k.compare(VectorOperators.NE, k));
                 }
                 s = t;
             }
@@ -1223,11 +1222,13 @@ final class VectorKernel implements CrossEntropyKernel {
             s = u;
             y = tv.sub(kt);
             u = ts.add(y);
-            kt = finite(u.sub(ts).sub(y));
+            kt = u.sub(ts).sub(y);
+            kt = kt.blend(0f, kt.compare(VectorOperators.NE, kt));
             ts = u;
             y = tv.mul(vmax.sub(x)).sub(kw);
             u = ws.add(y);
-            kw = finite(u.sub(ws).sub(y));
+            kw = u.sub(ws).sub(y);
+            kw = kw.blend(0f, kw.compare(VectorOperators.NE, kw));
             ws = u;
         }
         double[] tail = sc.tail;
@@ -1310,7 +1311,8 @@ final class VectorKernel implements CrossEntropyKernel {
             q = q.blend(HI, q.compare(VectorOperators.GT, HI));
             FloatVector y = sm.apply(tv).mul(VectorMath.log(q)).sub(k);
             FloatVector u = s.add(y);
-            k = k.blend(finite(u.sub(s).sub(y)), m);
+            FloatVector comp = u.sub(s).sub(y);
+            k = k.blend(comp.blend(0f, comp.compare(VectorOperators.NE, comp)), m);
             s = s.blend(u, m);
         }
         float s1 = 0f;
@@ -1370,7 +1372,8 @@ final class VectorKernel implements CrossEntropyKernel {
                     FloatVector x = FloatVector.fromArray(F, p, i);
                     FloatVector u = s.add(x);
                     FloatVector bp = u.sub(s);
-                    c = c.add(finite(s.sub(u.sub(bp)).add(x.sub(bp))));
+                    FloatVector comp = s.sub(u.sub(bp)).add(x.sub(bp));
+                    c = c.add(comp.blend(0f, comp.compare(VectorOperators.NE, comp)));
                     s = u;
                 }
                 s.intoArray(sc.a, 0);
@@ -1408,7 +1411,8 @@ final class VectorKernel implements CrossEntropyKernel {
                     x = x.blend(HI, x.compare(VectorOperators.GT, HI));
                     FloatVector y = sm.apply(tv).mul(VectorMath.log(x)).sub(k);
                     FloatVector u = s.add(y);
-                    k = k.blend(finite(u.sub(s).sub(y)), m);
+                    FloatVector comp = u.sub(s).sub(y);
+                    k = k.blend(comp.blend(0f, comp.compare(VectorOperators.NE, comp)), m);
                     s = s.blend(u, m);
                 }
                 s.intoArray(sc.a, 0);
@@ -1488,11 +1492,13 @@ final class VectorKernel implements CrossEntropyKernel {
                 s = u;
                 y = tv.sub(kt);
                 u = ts.add(y);
-                kt = finite(u.sub(ts).sub(y));
+                kt = u.sub(ts).sub(y);
+                kt = kt.blend(0f, kt.compare(VectorOperators.NE, kt));
                 ts = u;
                 y = tv.mul(max.sub(x)).sub(kw);
                 u = ws.add(y);
-                kw = finite(u.sub(ws).sub(y));
+                kw = u.sub(ws).sub(y);
+                kw = kw.blend(0f, kw.compare(VectorOperators.NE, kw));
                 ws = u;
             }
             s.intoArray(sc.a, 0);
@@ -1533,11 +1539,13 @@ final class VectorKernel implements CrossEntropyKernel {
                 s = u;
                 y = tv.sub(kt);
                 u = ts.add(y);
-                kt = finite(u.sub(ts).sub(y));
+                kt = u.sub(ts).sub(y);
+                kt = kt.blend(0f, kt.compare(VectorOperators.NE, kt));
                 ts = u;
                 y = tv.mul(m.sub(x)).sub(kw);
                 u = ws.add(y);
-                kw = finite(u.sub(ws).sub(y));
+                kw = u.sub(ws).sub(y);
+                kw = kw.blend(0f, kw.compare(VectorOperators.NE, kw));
                 ws = u;
             }
             s.intoArray(sc.a, 0);
@@ -1557,7 +1565,8 @@ final class VectorKernel implements CrossEntropyKernel {
             FloatVector x = FloatVector.fromArray(F, p, i);
             FloatVector u = s.add(x);
             FloatVector bp = u.sub(s);
-            ks = ks.add(finite(s.sub(u.sub(bp)).add(x.sub(bp))));
+            FloatVector comp = s.sub(u.sub(bp)).add(x.sub(bp));
+            ks = ks.add(comp.blend(0f, comp.compare(VectorOperators.NE, comp)));
             s = u;
         }
         s.intoArray(sc.a, 0);
@@ -1582,7 +1591,8 @@ final class VectorKernel implements CrossEntropyKernel {
             q = q.blend(HI, q.compare(VectorOperators.GT, HI));
             FloatVector y = sm.apply(tv).mul(VectorMath.log(q)).sub(kl);
             FloatVector u = ls.add(y);
-            kl = kl.blend(finite(u.sub(ls).sub(y)), m);
+            FloatVector comp = u.sub(ls).sub(y);
+            kl = kl.blend(comp.blend(0f, comp.compare(VectorOperators.NE, comp)), m);
             ls = ls.blend(u, m);
         }
         ls.intoArray(sc.a, 0);
