@@ -144,6 +144,9 @@ final class VectorKernel implements CrossEntropyKernel {
         final double[] logArg = new double[LANES];
         final double[] logs = new double[LANES];
         final float[] label = new float[LANES];
+        /** sumExp's third accumulator (see {@link #sumExpRest}). */
+        final float[] restS = new float[LANES];
+        final float[] restK = new float[LANES];
         float[] rowP = new float[0];
         float[] rowT = new float[0];
         double s;
@@ -465,16 +468,11 @@ final class VectorKernel implements CrossEntropyKernel {
             s0 = t0;
             s1 = t1;
         }
-        FloatVector iota = FloatVector.fromArray(F, IOTA, 0);
-        FloatVector s2 = FloatVector.zero(F);
-        FloatVector k2 = s2;
-        for (; i < to; i += LANES) {
-            VectorMask<Float> m = iota.compare(VectorOperators.GE, (float) Math.max(0, i + LANES - to));
-            FloatVector y = VectorMath.exp(FloatVector.fromArray(F, a, Math.min(i, to - LANES)).sub(vmax)).sub(k2);
-            FloatVector t = s2.add(y);
-            k2 = k2.blend(t.sub(s2).sub(y), m);
-            s2 = s2.blend(t, m);
-        }
+        // The rest in a method of its own: inlined here, its exp call would pass C2's inlining node limit and run
+        // as a call with boxed vectors, once per row.
+        sumExpRest(a, i, to, max, sc);
+        FloatVector s2 = FloatVector.fromArray(F, sc.restS, 0);
+        FloatVector k2 = FloatVector.fromArray(F, sc.restK, 0);
         // The lane reduction (see reducePair), written out: a helper taking vectors would box them if not inlined.
         FloatVector h1 = s0.add(s1);
         FloatVector b1 = h1.sub(s0);
@@ -515,6 +513,27 @@ final class VectorKernel implements CrossEntropyKernel {
         FloatVector b = t.sub(hi);
         lo = lo.add(lo.rearrange(XOR1)).add(hi.sub(t.sub(b)).add(h.sub(b)));
         return join(t.lane(0), lo.lane(0));
+    }
+
+    /**
+     * {@link #sumExp}'s third accumulator: elements {@code [i, to)} (fewer than {@code 2 * LANES}) one vector at a
+     * time, the last re-reading the row's last vector with the lanes already counted masked off; into
+     * {@code sc.restS} and {@code sc.restK}.
+     */
+    private static void sumExpRest(float[] a, int i, int to, float max, Scratch sc) {
+        FloatVector vmax = FloatVector.broadcast(F, max);
+        FloatVector iota = FloatVector.fromArray(F, IOTA, 0);
+        FloatVector s2 = FloatVector.zero(F);
+        FloatVector k2 = s2;
+        for (; i < to; i += LANES) {
+            VectorMask<Float> m = iota.compare(VectorOperators.GE, (float) Math.max(0, i + LANES - to));
+            FloatVector y = VectorMath.exp(FloatVector.fromArray(F, a, Math.min(i, to - LANES)).sub(vmax)).sub(k2);
+            FloatVector t = s2.add(y);
+            k2 = k2.blend(t.sub(s2).sub(y), m);
+            s2 = s2.blend(t, m);
+        }
+        s2.intoArray(sc.restS, 0);
+        k2.intoArray(sc.restK, 0);
     }
 
     /** {@code sum clip(a[i])} (or the raw sum) over {@code [from, to)}, like {@link #sumExp}. */
