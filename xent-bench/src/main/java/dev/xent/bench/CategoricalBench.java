@@ -74,12 +74,7 @@ public class CategoricalBench {
                 classes);
         target = NdArray.of(targets(rows, classes, targets.equals("onehot"), 43), rows, classes);
         out = new double[rows];
-        int threads = impl.equals("parallel") ? Runtime.getRuntime().availableProcessors() : 1;
-        kernel = Kernels.create(impl.equals("parallel") ? "vector" : impl, threads);
-        if (!impl.equals("scalar") && kernel.name().startsWith("scalar")) {
-            throw new IllegalStateException("the SIMD kernel is not available; run with --add-modules "
-                    + "jdk.incubator.vector");
-        }
+        kernel = KernelBench.Data.kernel(impl);
         checkAgainstReference();
         System.out.printf("%n# %s: %d rows x %d classes, %d bytes of predictions and targets per op%n",
                 kernel.name(), rows, classes, 8L * rows * classes);

@@ -72,12 +72,7 @@ public class KernelBench {
         pred = NdArray.of(data, rows, classes);
         labels = Data.labels(rows, classes, 43);
         out = new double[rows];
-        int threads = impl.equals("parallel") ? Runtime.getRuntime().availableProcessors() : 1;
-        kernel = Kernels.create(impl.equals("parallel") ? "vector" : impl, threads);
-        if (!impl.equals("scalar") && kernel.name().startsWith("scalar")) {
-            throw new IllegalStateException("the SIMD kernel is not available; run with --add-modules "
-                    + "jdk.incubator.vector");
-        }
+        kernel = Data.kernel(impl);
         Data.checkAgainstReference(kernel, pred, layout, labels, mode, rows);
         System.out.printf("%n# %s: %d rows x %d classes, %d prediction bytes per op%n", kernel.name(), rows,
                 classes, 4L * rows * classes);
@@ -92,6 +87,17 @@ public class KernelBench {
     /** Shared data generation and the setup check. */
     static final class Data {
         private Data() {}
+
+        /** The kernel an {@code impl} parameter names; {@code parallel} is the vector kernel on every processor. */
+        static CrossEntropyKernel kernel(String impl) {
+            int threads = impl.equals("parallel") ? Runtime.getRuntime().availableProcessors() : 1;
+            CrossEntropyKernel kernel = Kernels.create(impl.equals("parallel") ? "vector" : impl, threads);
+            if (!impl.equals("scalar") && kernel.name().startsWith("scalar")) {
+                throw new IllegalStateException("the SIMD kernel is not available; run with --add-modules "
+                        + "jdk.incubator.vector");
+            }
+            return kernel;
+        }
 
         static float[] predictions(int rows, int classes, boolean logits, long seed) {
             float[] data = new float[Math.multiplyExact(rows, classes)];
