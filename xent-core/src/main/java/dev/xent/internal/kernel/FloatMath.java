@@ -117,8 +117,8 @@ final class FloatMath {
 
     /**
      * Natural log of a positive normal double, within one ulp of {@code Math.log} (fdlibm's {@code log}: {@code x =
-     * 2^e m} with {@code m} in {@code [sqrt(1/2), sqrt(2))}, {@code s = (m - 1) / (m + 1)}, a degree-14 polynomial in
-     * {@code s}), written without branches so that it runs as one vector lane does ({@link VectorMath#logDouble}). It
+     * 2^e m} with {@code m} in about {@code [sqrt(1/2), sqrt(2))}, {@code s = (m - 1) / (m + 1)}, a degree-14
+     * polynomial in {@code s}), written without branches so that it runs as one vector lane does ({@link VectorMath#logDouble}). It
      * takes each row's final log (a probability ratio in {@code [1e-7, 1e7]} or a sum of exps in {@code [1, classes]}):
      * {@code Math.log} there is a call that cannot be vectorised, and it was half of a two-class row's time. NaN and
      * {@code +Infinity} give themselves; zero, negative and subnormal arguments do not occur there and give no
