@@ -25,6 +25,8 @@ final class LaneTwin implements CrossEntropyKernel {
     private static final int LANES = VectorMath.LANES;
     private static final float LO = (float) Precision.FLOAT32.clipLow;
     private static final float HI = (float) Precision.FLOAT32.clipHigh;
+    private static final int LO_BITS = Float.floatToRawIntBits(LO);
+    private static final int HI_BITS = Float.floatToRawIntBits(HI);
 
     private LaneTwin() {}
 
@@ -554,12 +556,16 @@ final class LaneTwin implements CrossEntropyKernel {
         return kind == VectorKernel.RAW && c != c ? 0f : c;
     }
 
-    private static float clip(float x) {
-        // The vector kernel's clip (max(LO, min(x, HI))), value for value, NaN passing through. Not Math.max/min: C2
-        // lowers each to a five-instruction blend sequence, which made clipping half of a probability row's time
-        // here. A branch the profile never saw taken (the first probability below LO) costs one recompilation of
-        // this small scalar code, not of the SIMD kernel's.
-        return x < LO ? LO : (x > HI ? HI : x);
+    static float clip(float x) {
+        // The vector kernel's clip (max(LO, min(x, HI))), value for value, NaN passing through, in integer
+        // arithmetic: the bits of non-negative floats order as the floats do, and every negative float (-0, -inf)
+        // is a negative int, below LO's bits; NaN is selected back by a mask. Not Math.max/min on floats: C2 lowers
+        // each to a five-instruction blend sequence (half of a probability row's time here). Not comparisons
+        // either: a confident model's rows are half below LO, and the branches then cost 4x (766 against 192 ns per
+        // 100-class row; 240 ns this way, 247 on rows that need no clip). Integer min/max compile to conditional
+        // moves; the NaN test is a branch no ordinary row takes.
+        float clamped = Float.intBitsToFloat(Math.max(LO_BITS, Math.min(Float.floatToRawIntBits(x), HI_BITS)));
+        return x != x ? x : clamped;
     }
 
 }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -484,6 +485,23 @@ class KernelAgreementTest {
             LaneTwin.INSTANCE.sparse(NdArray.of(heap, rows, classes), layout, labels, mode, Precision.FLOAT32, got,
                     from, to);
             assertArrayEquals(want, got, mode + ", " + classes + " classes");
+        }
+    }
+
+    @Test
+    void twinClipIsTheVectorKernelsClip() {
+        vector(); // LaneTwin needs the Vector API's lane count
+        List<Float> xs = new ArrayList<>(List.of(Float.NaN, Float.intBitsToFloat(0xffc00000),
+                Float.intBitsToFloat(0x7f800001), Float.intBitsToFloat(0xff800001), Float.POSITIVE_INFINITY,
+                Float.NEGATIVE_INFINITY, 0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, LO, HI,
+                Math.nextDown(LO), Math.nextUp(LO), Math.nextDown(HI), Math.nextUp(HI), 1f, -1f, 0.5f,
+                Float.MAX_VALUE, -Float.MAX_VALUE));
+        for (long bits = 0; bits <= 0xffffffffL; bits += 65_537) {
+            xs.add(Float.intBitsToFloat((int) bits));
+        }
+        for (float x : xs) {
+            float want = Math.max(LO, Math.min(x, HI)); // VectorKernel's scalar clip: the lanes' two blends
+            assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(LaneTwin.clip(x)), () -> "clip(" + x + ")");
         }
     }
 
