@@ -143,7 +143,7 @@ final class VectorKernel implements CrossEntropyKernel {
         /** A row group's final log arguments, their logs and the label's values (see {@link #finishGroup}). */
         final double[] logArg = new double[LANES];
         final double[] logs = new double[LANES];
-        final float[] label = new float[LANES];
+        final float[] labelValue = new float[LANES];
         /** sumExp's third accumulator (see {@link #sumExpRest}). */
         final float[] restS = new float[LANES];
         final float[] restK = new float[LANES];
@@ -949,7 +949,7 @@ final class VectorKernel implements CrossEntropyKernel {
         for (int r = 0; r < LANES; r++) {
             int label = labels[lr + r];
             float x = label == IGNORED ? 0f : a[b + r + label * stride];
-            sc.label[r] = x;
+            sc.labelValue[r] = x;
             sc.logArg[r] = logArgument(mode, sum[r], x);
         }
         VectorMath.logDouble(sc.logArg, sc.logs);
@@ -957,7 +957,7 @@ final class VectorKernel implements CrossEntropyKernel {
             if (labels[lr + r] == IGNORED) {
                 out[op + r] = 0.0;
             } else if (skip == null || !skip[r]) {
-                out[op + r] = (float) finishLog(mode, sc.logs[r], max == null ? 0f : max[r], sc.label[r]);
+                out[op + r] = (float) finishLog(mode, sc.logs[r], max == null ? 0f : max[r], sc.labelValue[r]);
             }
         }
     }
