@@ -5,6 +5,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Splits the rows of one call across threads once the call reads at least {@code minElements} prediction
@@ -55,9 +56,12 @@ final class ParallelKernel implements CrossEntropyKernel {
             synchronized (this) {
                 p = pool;
                 if (p == null) {
+                    // Numbered here: a worker's pool index is not assigned yet when the factory names it (every
+                    // worker was "xent-kernel-0").
+                    AtomicInteger created = new AtomicInteger();
                     p = new ForkJoinPool(threads, fjp -> {
                         ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(fjp);
-                        t.setName("xent-kernel-" + t.getPoolIndex());
+                        t.setName("xent-kernel-" + created.getAndIncrement());
                         t.setDaemon(true);
                         return t;
                     }, null, false);

@@ -6,7 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xent.ndarray.NdArray;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -98,5 +104,44 @@ class KernelsTest {
         }));
         assertEquals("boom", thrown.getMessage());
         assertSame(chosen, Kernels.get());
+    }
+
+    /** Each worker of the parallel kernel's pool has a name of its own (they all were "xent-kernel-0"). */
+    @Test
+    void parallelWorkersAreNumbered() throws Exception {
+        int threads = 3;
+        CyclicBarrier allWorking = new CyclicBarrier(threads);
+        Map<Long, String> names = new ConcurrentHashMap<>();
+        CrossEntropyKernel recording = new CrossEntropyKernel() {
+            @Override
+            public String name() {
+                return "recording";
+            }
+
+            @Override
+            public void sparse(NdArray pred, RowLayout layout, int[] labels, ProbabilityMode mode, Precision precision,
+                               double[] out, int outOffset, int from, int to) {
+                names.put(Thread.currentThread().getId(), Thread.currentThread().getName());
+                try {
+                    // Holds each chunk until every worker has one, so all of them run.
+                    allWorking.await(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+
+            @Override
+            public void categorical(NdArray pred, NdArray target, RowLayout layout, double keep, double add,
+                                    ProbabilityMode mode, Precision precision, double[] out, int outOffset, int from,
+                                    int to) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        int rows = 3;
+        NdArray pred = NdArray.of(new float[rows * 4], rows, 4);
+        new ParallelKernel(recording, threads, 1).sparse(pred, new RowLayout(rows, 4, 1), new int[rows],
+                ProbabilityMode.LOGITS, Precision.FLOAT32, new double[rows], 0, 0, rows);
+        assertEquals(threads, names.size(), names::toString);
+        assertEquals(Set.of("xent-kernel-0", "xent-kernel-1", "xent-kernel-2"), Set.copyOf(names.values()));
     }
 }
