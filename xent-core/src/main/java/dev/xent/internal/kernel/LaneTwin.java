@@ -157,7 +157,7 @@ final class LaneTwin implements CrossEntropyKernel {
 
     /**
      * {@code n} contiguous rows from {@code a[b]}, labels from {@code labels[lr]}: {@code VectorKernel.sparseTwin}'s
-     * operations for each row, {@code GROUP} rows at a time. Each row keeps its own chain of dependent Kahan
+     * operations for each row, {@code GROUP} rows at a time. Each row keeps its own chain of dependent double
      * additions, so its value is {@code sparseTwin}'s bit for bit; computed one row after the other, those chains
      * left the core waiting on each addition's latency.
      */
@@ -169,14 +169,10 @@ final class LaneTwin implements CrossEntropyKernel {
             int r1 = r0 + classes;
             int r2 = r1 + classes;
             int r3 = r2 + classes;
-            float s0 = 0f;
-            float s1 = 0f;
-            float s2 = 0f;
-            float s3 = 0f;
-            float k0 = 0f;
-            float k1 = 0f;
-            float k2 = 0f;
-            float k3 = 0f;
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
             float m0 = Float.NEGATIVE_INFINITY;
             float m1 = m0;
             float m2 = m0;
@@ -196,54 +192,24 @@ final class LaneTwin implements CrossEntropyKernel {
                     m3 = Math.max(m3, x3);
                 }
                 for (int c = 0; c < classes; c++) {
-                    float y0 = FloatMath.exp(a[r0 + c] - m0) - k0;
-                    float y1 = FloatMath.exp(a[r1 + c] - m1) - k1;
-                    float y2 = FloatMath.exp(a[r2 + c] - m2) - k2;
-                    float y3 = FloatMath.exp(a[r3 + c] - m3) - k3;
-                    float t0 = s0 + y0;
-                    float t1 = s1 + y1;
-                    float t2 = s2 + y2;
-                    float t3 = s3 + y3;
-                    k0 = (t0 - s0) - y0;
-                    k1 = (t1 - s1) - y1;
-                    k2 = (t2 - s2) - y2;
-                    k3 = (t3 - s3) - y3;
-                    s0 = t0;
-                    s1 = t1;
-                    s2 = t2;
-                    s3 = t3;
+                    s0 += FloatMath.exp(a[r0 + c] - m0);
+                    s1 += FloatMath.exp(a[r1 + c] - m1);
+                    s2 += FloatMath.exp(a[r2 + c] - m2);
+                    s3 += FloatMath.exp(a[r3 + c] - m3);
                 }
             } else {
                 boolean clip = mode == ProbabilityMode.CLIP_THEN_NORMALIZE;
                 for (int c = 0; c < classes; c++) {
-                    float y0 = (clip ? clip(a[r0 + c]) : a[r0 + c]) - k0;
-                    float y1 = (clip ? clip(a[r1 + c]) : a[r1 + c]) - k1;
-                    float y2 = (clip ? clip(a[r2 + c]) : a[r2 + c]) - k2;
-                    float y3 = (clip ? clip(a[r3 + c]) : a[r3 + c]) - k3;
-                    float t0 = s0 + y0;
-                    float t1 = s1 + y1;
-                    float t2 = s2 + y2;
-                    float t3 = s3 + y3;
-                    k0 = (t0 - s0) - y0;
-                    k1 = (t1 - s1) - y1;
-                    k2 = (t2 - s2) - y2;
-                    k3 = (t3 - s3) - y3;
-                    if (!clip) {
-                        k0 = VectorKernel.finite(k0);
-                        k1 = VectorKernel.finite(k1);
-                        k2 = VectorKernel.finite(k2);
-                        k3 = VectorKernel.finite(k3);
-                    }
-                    s0 = t0;
-                    s1 = t1;
-                    s2 = t2;
-                    s3 = t3;
+                    s0 += clip ? clip(a[r0 + c]) : a[r0 + c];
+                    s1 += clip ? clip(a[r1 + c]) : a[r1 + c];
+                    s2 += clip ? clip(a[r2 + c]) : a[r2 + c];
+                    s3 += clip ? clip(a[r3 + c]) : a[r3 + c];
                 }
             }
-            out[op + j] = finishFew(a, r0, labels[lr + j], mode, s0, k0, m0);
-            out[op + j + 1] = finishFew(a, r1, labels[lr + j + 1], mode, s1, k1, m1);
-            out[op + j + 2] = finishFew(a, r2, labels[lr + j + 2], mode, s2, k2, m2);
-            out[op + j + 3] = finishFew(a, r3, labels[lr + j + 3], mode, s3, k3, m3);
+            out[op + j] = finishFew(a, r0, labels[lr + j], mode, s0, m0);
+            out[op + j + 1] = finishFew(a, r1, labels[lr + j + 1], mode, s1, m1);
+            out[op + j + 2] = finishFew(a, r2, labels[lr + j + 2], mode, s2, m2);
+            out[op + j + 3] = finishFew(a, r3, labels[lr + j + 3], mode, s3, m3);
         }
         for (; j < n; j++) {
             int label = labels[lr + j];
@@ -253,8 +219,8 @@ final class LaneTwin implements CrossEntropyKernel {
     }
 
     /** The end of {@code VectorKernel.sparseTwin} for a row at {@code a[rb]}, as stored: 0 if ignored. */
-    private static double finishFew(float[] a, int rb, int label, ProbabilityMode mode, float s, float k, float m) {
-        return label == IGNORED ? 0.0 : (float) VectorKernel.finishSparse(mode, (double) s - k, m, a[rb + label]);
+    private static double finishFew(float[] a, int rb, int label, ProbabilityMode mode, double s, float m) {
+        return label == IGNORED ? 0.0 : (float) VectorKernel.finishSparse(mode, s, m, a[rb + label]);
     }
 
     /**
@@ -554,6 +520,11 @@ final class LaneTwin implements CrossEntropyKernel {
     private static float compensation(float t, float s, float y, int kind) {
         float c = (t - s) - y;
         return kind == VectorKernel.RAW && c != c ? 0f : c;
+    }
+
+    /** {@link #sum} for tests (see {@code VectorKernel.rowSum}). */
+    static double rowSum(float[] a, int from, int to, int kind, float max) {
+        return sum(a, from, to, kind, max, new Lanes());
     }
 
     static float clip(float x) {

@@ -6,10 +6,12 @@ import static dev.xent.internal.kernel.VectorMath.LANES;
 import dev.xent.ndarray.DType;
 import dev.xent.ndarray.NdArray;
 import java.nio.FloatBuffer;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Single-pass SIMD kernels for float32 predictions ({@code float[]}, or a {@link FloatBuffer} copied through a
@@ -33,6 +35,8 @@ import jdk.incubator.vector.VectorShuffle;
  *
  * <p>Numerics: per-element work is float32, as in Keras; running sums are Kahan-compensated float lanes, reduced
  * to a row sum as float pairs by error-free additions (sparse, see {@link #reducePair}) or in double (categorical),
+ * except that a sparse row of fewer than {@link #MIN_VECTOR} classes is one sequential sum in double (exact for
+ * clipped probabilities, which are multiples of 2^-47 and sum to less than 16 there),
  * and the one log per row is taken in double (sparse: {@link FloatMath#logDouble}, within one ulp of {@code Math.log},
  * for the lanes of a row group at once by {@link VectorMath#logDouble}; categorical: {@code Math.log}), so each result
  * is within float32 rounding of the {@link ScalarKernel} reference. One documented exception: categorical
@@ -69,6 +73,10 @@ final class VectorKernel implements CrossEntropyKernel {
             IOTA[l] = l;
         }
     }
+
+    /** Double lanes: a vector of the same size as {@code F} holds half as many doubles. */
+    private static final VectorSpecies<Double> D = VectorMath.D;
+    static final int DLANES = LANES / 2;
 
     /** Lane {@code l} to lane {@code l ^ w}: the partner of each lane at one level of the lane tree. */
     private static final VectorShuffle<Float> XOR1 = xor(1);
@@ -629,6 +637,23 @@ final class VectorKernel implements CrossEntropyKernel {
         return join(t.lane(0), lo.lane(0));
     }
 
+    /**
+     * One contiguous row sum as the sparse kernel takes it ({@link #sum} or {@link #sumExp} by {@code kind}), for
+     * tests that pair it with {@code LaneTwin}'s and with {@link #laneSums} in double, before the row's value is
+     * rounded to float32 (which hides most differences of order).
+     */
+    static double rowSum(float[] a, int from, int to, int kind, float max) {
+        Scratch sc = new Scratch();
+        return kind == EXP ? sumExp(a, from, to, max, sc, -1) : sum(a, from, to, kind == CLIP, sc, -1);
+    }
+
+    /** {@link #laneSums} of the {@code LANES} strided rows whose class c sits at {@code a[b + r + c * stride]}. */
+    static double[] stridedSums(float[] a, int b, int stride, int from, int to, int kind, float max) {
+        double[] tot = new double[LANES];
+        laneSums(a, b, stride, from, to, kind, FloatVector.broadcast(F, max), tot, new Scratch());
+        return tot;
+    }
+
     /** Fewer than {@code LANES} elements: one scalar Kahan sum (the lanes of {@link #laneSums} do the same). */
     static double shortSum(float[] a, int from, int to, int kind, float max) {
         float s = 0f;
@@ -965,8 +990,8 @@ final class VectorKernel implements CrossEntropyKernel {
     /** {@code LANES} strided rows at once: exactly {@link #sparseTwin}'s operations, one row per lane. */
     private static void sparseLanes(float[] a, int b, int stride, int classes, int[] labels, int lr,
                                     ProbabilityMode mode, double[] out, int op, Scratch sc) {
-        FloatVector s = FloatVector.zero(F);
-        FloatVector k = s;
+        DoubleVector s0 = DoubleVector.zero(D);
+        DoubleVector s1 = s0;
         FloatVector m = FloatVector.broadcast(F, NEG_INF);
         if (mode == ProbabilityMode.LOGITS) {
             for (int c = 0, i = b; c < classes; c++, i += stride) {
@@ -974,10 +999,9 @@ final class VectorKernel implements CrossEntropyKernel {
                 m = m.blend(v, v.compare(VectorOperators.GT, m));
             }
             for (int c = 0, i = b; c < classes; c++, i += stride) {
-                FloatVector y = VectorMath.exp(FloatVector.fromArray(F, a, i).sub(m)).sub(k);
-                FloatVector t = s.add(y);
-                k = t.sub(s).sub(y);
-                s = t;
+                FloatVector y = VectorMath.exp(FloatVector.fromArray(F, a, i).sub(m));
+                s0 = s0.add((DoubleVector) y.convertShape(VectorOperators.F2D, D, 0));
+                s1 = s1.add((DoubleVector) y.convertShape(VectorOperators.F2D, D, 1));
             }
         } else {
             boolean clip = mode == ProbabilityMode.CLIP_THEN_NORMALIZE;
@@ -987,29 +1011,20 @@ final class VectorKernel implements CrossEntropyKernel {
                     v = v.blend(LO, v.compare(VectorOperators.LT, LO));
                     v = v.blend(HI, v.compare(VectorOperators.GT, HI));
                 }
-                FloatVector y = v.sub(k);
-                FloatVector t = s.add(y);
-                k = t.sub(s).sub(y);
-                if (!clip) {
-                    k = k.blend(0f, k.compare(VectorOperators.NE, k));
-                }
-                s = t;
+                s0 = s0.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0));
+                s1 = s1.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1));
             }
         }
-        s.intoArray(sc.a, 0);
-        k.intoArray(sc.b, 0);
-        m.intoArray(sc.c, 0);
         double[] sum = sc.tot;
-        for (int l = 0; l < LANES; l++) {
-            sum[l] = (double) sc.a[l] - sc.b[l];
-        }
+        s0.intoArray(sum, 0);
+        s1.intoArray(sum, DLANES);
+        m.intoArray(sc.c, 0);
         finishGroup(a, b, stride, labels, lr, mode, sum, sc.c, null, out, op, sc);
     }
 
     /** One row, scalar, in the lane order of {@link #sparseLanes} (also the path for rows with few classes). */
     static double sparseTwin(float[] a, int b, int stride, int classes, int label, ProbabilityMode mode) {
-        float s = 0f;
-        float k = 0f;
+        double s = 0;
         float m = NEG_INF;
         if (mode == ProbabilityMode.LOGITS) {
             for (int c = 0, i = b; c < classes; c++, i += stride) {
@@ -1019,24 +1034,15 @@ final class VectorKernel implements CrossEntropyKernel {
                 }
             }
             for (int c = 0, i = b; c < classes; c++, i += stride) {
-                float y = FloatMath.exp(a[i] - m) - k;
-                float t = s + y;
-                k = (t - s) - y;
-                s = t;
+                s += FloatMath.exp(a[i] - m);
             }
         } else {
             boolean clip = mode == ProbabilityMode.CLIP_THEN_NORMALIZE;
             for (int c = 0, i = b; c < classes; c++, i += stride) {
-                float y = (clip ? clip(a[i]) : a[i]) - k;
-                float t = s + y;
-                k = (t - s) - y;
-                if (!clip) {
-                    k = finite(k);
-                }
-                s = t;
+                s += clip ? clip(a[i]) : a[i];
             }
         }
-        return finishSparse(mode, (double) s - k, m, a[b + label * stride]);
+        return finishSparse(mode, s, m, a[b + label * stride]);
     }
 
     /**

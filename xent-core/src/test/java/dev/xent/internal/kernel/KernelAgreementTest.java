@@ -505,6 +505,63 @@ class KernelAgreementTest {
         }
     }
 
+    /**
+     * The row sums in double, before the row's value is rounded to float32 (which would hide most differences of
+     * order): the twin's against the SIMD kernel's, and channels-first lanes against contiguous rows, bit for bit,
+     * for every length up to a few vectors past the main loop, every kind of term, and special values.
+     */
+    @Test
+    void rowSumsAgreeInDoubleAcrossKernelsAndLayouts() {
+        vector();
+        int lanes = VectorMath.LANES;
+        SplittableRandom random = new SplittableRandom(20261123);
+        float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, LO, HI, 2f, -1f,
+            Float.MIN_VALUE, 1e-30f};
+        int checked = 0;
+        List<Integer> lengths = new ArrayList<>();
+        for (int len = 1; len <= 6 * lanes + 3; len++) {
+            lengths.add(len);
+        }
+        lengths.add(VectorKernel.BLOCK + 1);
+        for (int len : lengths) {
+            for (int kind = VectorKernel.CLIP; kind <= VectorKernel.EXP; kind++) {
+                // 0: uniform; 1: below the clip bound; 2: special values; 3: a range of magnitudes so wide that no
+                // sum is exact, whatever its order
+                for (int variant = 0; variant < 4; variant++) {
+                    // channels first: class c of row r at c * lanes + r; contiguous copies of each row
+                    float[] strided = new float[len * lanes];
+                    float[][] rows = new float[lanes][len + 3];
+                    for (int r = 0; r < lanes; r++) {
+                        for (int c = 0; c < len; c++) {
+                            float spread = variant == 3 ? 30 : 6;
+                            float x = kind == VectorKernel.EXP ? (float) (random.nextGaussian() * spread)
+                                    : variant == 1 ? (float) (random.nextDouble() * 2e-7)
+                                    : variant == 3 ? (float) Math.scalb(random.nextDouble(), -random.nextInt(60))
+                                    : (float) random.nextDouble();
+                            if (variant == 2 && random.nextInt(4 * len) == 0) {
+                                x = specials[random.nextInt(specials.length)];
+                            }
+                            strided[c * lanes + r] = x;
+                            rows[r][c + 3] = x; // at an offset, as rows inside a block are
+                        }
+                    }
+                    float max = kind == VectorKernel.EXP ? 9f : 0f;
+                    double[] lanesSum = VectorKernel.stridedSums(strided, 0, lanes, 0, len, kind, max);
+                    for (int r = 0; r < lanes; r++) {
+                        double simd = VectorKernel.rowSum(rows[r], 3, len + 3, kind, max);
+                        double twin = LaneTwin.rowSum(rows[r], 3, len + 3, kind, max);
+                        String what = "kind " + kind + ", variant " + variant + ", " + len + " classes, row " + r;
+                        assertEquals(Double.doubleToLongBits(simd), Double.doubleToLongBits(twin), "twin: " + what);
+                        assertEquals(Double.doubleToLongBits(simd), Double.doubleToLongBits(lanesSum[r]),
+                                "channels first: " + what);
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertTrue(checked > 1000);
+    }
+
     static Stream<String> properties() {
         return Stream.of("auto", "scalar", "vector", "AUTO");
     }
