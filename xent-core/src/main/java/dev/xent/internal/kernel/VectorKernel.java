@@ -76,7 +76,7 @@ final class VectorKernel implements CrossEntropyKernel {
 
     /** Double lanes: a vector of the same size as {@code F} holds half as many doubles. */
     private static final VectorSpecies<Double> D = VectorMath.D;
-    static final int DLANES = LANES / 2;
+    private static final int DLANES = LANES / 2;
 
     /** Lane {@code l} to lane {@code l ^ w}: the partner of each lane at one level of the lane tree. */
     private static final VectorShuffle<Float> XOR1 = xor(1);
