@@ -47,6 +47,31 @@ class ErrorsAndEdgesTest {
                         NdArray.of(new float[6], 2, 1, 3))));
     }
 
+    /** int32 labels are copied in bulk: from an array at an offset and from a buffer, values and errors as before. */
+    @Test
+    void int32LabelsFromArraysBuffersAndSlices() {
+        int[] data = {9, 1, 2, 0, 3};
+        NdArray fromArray = NdArray.of(data, 5).slice(1, 3);
+        NdArray fromBuffer = NdArray.of(java.nio.IntBuffer.wrap(data), 5).slice(1, 3);
+        NdArray probs = NdArray.of(new float[] {0.05f, 0.95f, 0f, 0.1f, 0.8f, 0.1f, 0.3f, 0.3f, 0.4f}, 3, 3);
+        var want = SparseCategoricalCrossentropy.builder().build();
+        want.updateState(NdArray.of(new long[] {1, 2, 0}), probs);
+        var wantIgnoring = SparseCategoricalCrossentropy.builder().ignoreClass(2).build();
+        wantIgnoring.updateState(NdArray.of(new long[] {1, 2, 0}), probs);
+        assertTrue(wantIgnoring.result() != want.result());
+        for (NdArray labels : new NdArray[] {fromArray, fromBuffer}) {
+            var m = SparseCategoricalCrossentropy.builder().build();
+            m.updateState(labels, probs);
+            assertEquals(want.result(), m.result(), 0.0);
+            var ignoring = SparseCategoricalCrossentropy.builder().ignoreClass(2).build();
+            ignoring.updateState(labels, probs);
+            assertEquals(wantIgnoring.result(), ignoring.result(), 0.0);
+        }
+        NdArray bad = NdArray.of(java.nio.IntBuffer.wrap(data), 5).slice(2, 3);
+        assertEquals("yTrue label 3 at index 2 is out of range [0, 3)",
+                assertThrows(InvalidElementException.class, () -> want.updateState(bad, probs)).getMessage());
+    }
+
     @Test
     void shapeAndWeightMismatches() {
         var m = SparseCategoricalCrossentropy.builder().build();
