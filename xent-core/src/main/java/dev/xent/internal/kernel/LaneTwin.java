@@ -55,7 +55,7 @@ final class LaneTwin implements CrossEntropyKernel {
                 && (pred.hasArray() || pred.buffer() instanceof FloatBuffer);
     }
 
-    /** Lane accumulators: three sums and their Kahan compensations, plus the per-lane doubles. */
+    /** Lane accumulators: three sums and their summed rounding errors, plus the per-lane pairs. */
     private static final class Lanes {
         final float[] s0 = new float[LANES];
         final float[] k0 = new float[LANES];
@@ -441,9 +441,9 @@ final class LaneTwin implements CrossEntropyKernel {
 
     /**
      * {@code VectorKernel.sum} ({@code kind} CLIP or RAW) and {@code VectorKernel.sumExp} (EXP), lane for lane: two
-     * Kahan accumulators over pairs of vectors, a third over the rest, the last vector re-read from {@code to - LANES}
-     * with the lanes already counted left as they are, then {@code VectorKernel.reducePair} (the vector kernel's
-     * float-pair lane reduction, in scalar code).
+     * accumulators (a sum and its TwoSum errors) over pairs of vectors, a third over the rest, the last vector re-read
+     * from {@code to - LANES} with the lanes already counted left as they are, then {@code VectorKernel.reducePair}
+     * (the vector kernel's float-pair lane reduction, in scalar code).
      */
     private static double sum(float[] a, int from, int to, int kind, float max, Lanes ln) {
         if (to - from < LANES) {
@@ -463,18 +463,18 @@ final class LaneTwin implements CrossEntropyKernel {
             float s3 = 0f;
             float k3 = 0f;
             for (int i = from + g; i < mainEnd; i += 2 * LANES) {
-                float y0 = value(a[i], kind, max) - k0;
-                float y1 = value(a[i + 1], kind, max) - k1;
-                float y2 = value(a[i + 2], kind, max) - k2;
-                float y3 = value(a[i + 3], kind, max) - k3;
+                float y0 = value(a[i], kind, max);
+                float y1 = value(a[i + 1], kind, max);
+                float y2 = value(a[i + 2], kind, max);
+                float y3 = value(a[i + 3], kind, max);
                 float t0 = s0 + y0;
                 float t1 = s1 + y1;
                 float t2 = s2 + y2;
                 float t3 = s3 + y3;
-                k0 = compensation(t0, s0, y0, kind);
-                k1 = compensation(t1, s1, y1, kind);
-                k2 = compensation(t2, s2, y2, kind);
-                k3 = compensation(t3, s3, y3, kind);
+                k0 += error(t0, s0, y0, kind);
+                k1 += error(t1, s1, y1, kind);
+                k2 += error(t2, s2, y2, kind);
+                k3 += error(t3, s3, y3, kind);
                 s0 = t0;
                 s1 = t1;
                 s2 = t2;
@@ -503,9 +503,9 @@ final class LaneTwin implements CrossEntropyKernel {
             int first = Math.max(0, i + LANES - to);
             int b = Math.min(i, to - LANES);
             for (int l = first; l < LANES; l++) {
-                float y = value(a[b + l], kind, max) - k2[l];
+                float y = value(a[b + l], kind, max);
                 float t = s2[l] + y;
-                k2[l] = compensation(t, s2[l], y, kind);
+                k2[l] += error(t, s2[l], y, kind);
                 s2[l] = t;
             }
         }
@@ -516,10 +516,14 @@ final class LaneTwin implements CrossEntropyKernel {
         return kind == VectorKernel.EXP ? FloatMath.exp(x - max) : kind == VectorKernel.CLIP ? clip(x) : x;
     }
 
-    /** The Kahan compensation {@code (t - s) - y}; NaN from an infinite raw sum is dropped (see VectorKernel). */
-    private static float compensation(float t, float s, float y, int kind) {
-        float c = (t - s) - y;
-        return kind == VectorKernel.RAW && c != c ? 0f : c;
+    /**
+     * The exact rounding error of {@code t = s + y} (TwoSum, whatever the magnitudes); NaN from an infinite raw sum is
+     * dropped (see VectorKernel).
+     */
+    private static float error(float t, float s, float y, int kind) {
+        float b = t - s;
+        float e = (s - (t - b)) + (y - b);
+        return kind == VectorKernel.RAW && e != e ? 0f : e;
     }
 
     /** {@link #sum} for tests (see {@code VectorKernel.rowSum}). */

@@ -33,8 +33,9 @@ import jdk.incubator.vector.VectorSpecies;
  * row by row). With a class axis before others ({@code inner > 1}, channels first) each lane is one row: class
  * {@code c} of {@code LANES} neighbouring rows is one contiguous load, so nothing is transposed.
  *
- * <p>Numerics: per-element work is float32, as in Keras; running sums are Kahan-compensated float lanes, reduced
- * to a row sum as float pairs by error-free additions (sparse, see {@link #reducePair}) or in double (categorical),
+ * <p>Numerics: per-element work is float32, as in Keras; sparse running sums are float lanes that carry beside them
+ * the exact rounding error of every addition (TwoSum), reduced to a row sum as float pairs by error-free additions
+ * (see {@link #reducePair}); categorical sums are Kahan-compensated float lanes combined in double;
  * except that a sparse row of fewer than {@link #MIN_VECTOR} classes is one sequential sum in double (exact for
  * clipped probabilities, which are multiples of 2^-47 and sum to less than 16 there),
  * and the one log per row is taken in double (sparse: {@link FloatMath#logDouble}, within one ulp of {@code Math.log},
@@ -445,13 +446,15 @@ final class VectorKernel implements CrossEntropyKernel {
     }
 
     /*
-     * Contiguous row sums (sumExp, sum). The main loop reads two vectors per step into two independent
-     * Kahan-compensated accumulators (for latency); the rest (fewer than 2 LANES elements) goes one vector at a time
-     * into a third accumulator, the last of these re-reading the row's last vector with the lanes already counted
-     * masked off (masked lanes keep their accumulator), so there is no scalar tail and no load leaves the row. Rows
-     * shorter than one vector are summed by shortSum. The lanes are reduced in registers (see reducePair), or, with
-     * a {@code slot} of 0 or more, the merged per-lane pairs are stored for packedLanes to reduce LANES rows at once.
-     * Vectors are never passed to helper methods: if C2 ran out of inlining budget such a call
+     * Contiguous row sums (sumExp, sum). The main loop reads two vectors per step into two independent accumulators
+     * (for latency), each a running sum and the sum of the exact rounding errors of its additions (TwoSum: Kahan's
+     * cheaper correction is exact only while the running sum outweighs the new term, and a confident row's dominant
+     * probability breaks that, 0.5 float ulp of the row sum lost); the rest (fewer than 2 LANES elements) goes one
+     * vector at a time into a third accumulator, the last of these re-reading the row's last vector with the lanes
+     * already counted masked off (masked lanes keep their accumulator), so there is no scalar tail and no load leaves
+     * the row. Rows shorter than one vector are summed by shortSum. The lanes are reduced in registers (see
+     * reducePair), or, with a {@code slot} of 0 or more, the merged per-lane pairs are stored for packedLanes to reduce
+     * LANES rows at once. Vectors are never passed to helper methods: if C2 ran out of inlining budget such a call
      * would box them. laneSums replays exactly this order for channels-first rows.
      */
 
@@ -467,12 +470,14 @@ final class VectorKernel implements CrossEntropyKernel {
         FloatVector k1 = s0;
         int i = from;
         for (; i + 2 * LANES <= to; i += 2 * LANES) {
-            FloatVector y0 = VectorMath.exp(FloatVector.fromArray(F, a, i).sub(vmax)).sub(k0);
-            FloatVector y1 = VectorMath.exp(FloatVector.fromArray(F, a, i + LANES).sub(vmax)).sub(k1);
-            FloatVector t0 = s0.add(y0);
-            FloatVector t1 = s1.add(y1);
-            k0 = t0.sub(s0).sub(y0);
-            k1 = t1.sub(s1).sub(y1);
+            FloatVector x0 = VectorMath.exp(FloatVector.fromArray(F, a, i).sub(vmax));
+            FloatVector x1 = VectorMath.exp(FloatVector.fromArray(F, a, i + LANES).sub(vmax));
+            FloatVector t0 = s0.add(x0);
+            FloatVector t1 = s1.add(x1);
+            FloatVector b0 = t0.sub(s0);
+            FloatVector b1 = t1.sub(s1);
+            k0 = k0.add(s0.sub(t0.sub(b0)).add(x0.sub(b0)));
+            k1 = k1.add(s1.sub(t1.sub(b1)).add(x1.sub(b1)));
             s0 = t0;
             s1 = t1;
         }
@@ -488,7 +493,7 @@ final class VectorKernel implements CrossEntropyKernel {
         FloatVector hi = h1.add(s2);
         FloatVector b2 = hi.sub(h1);
         FloatVector e2 = h1.sub(hi.sub(b2)).add(s2.sub(b2));
-        FloatVector lo = e1.add(e2).sub(k0.add(k1).add(k2));
+        FloatVector lo = e1.add(e2).add(k0.add(k1).add(k2));
         if (slot >= 0) {
             // The lanes of a group of rows are reduced together (packedLanes).
             hi.intoArray(sc.packHi, slot * LANES);
@@ -535,9 +540,10 @@ final class VectorKernel implements CrossEntropyKernel {
         FloatVector k2 = s2;
         for (; i < to; i += LANES) {
             VectorMask<Float> m = iota.compare(VectorOperators.GE, (float) Math.max(0, i + LANES - to));
-            FloatVector y = VectorMath.exp(FloatVector.fromArray(F, a, Math.min(i, to - LANES)).sub(vmax)).sub(k2);
-            FloatVector t = s2.add(y);
-            k2 = k2.blend(t.sub(s2).sub(y), m);
+            FloatVector x = VectorMath.exp(FloatVector.fromArray(F, a, Math.min(i, to - LANES)).sub(vmax));
+            FloatVector t = s2.add(x);
+            FloatVector b = t.sub(s2);
+            k2 = k2.blend(k2.add(s2.sub(t.sub(b)).add(x.sub(b))), m);
             s2 = s2.blend(t, m);
         }
         s2.intoArray(sc.restS, 0);
@@ -563,16 +569,18 @@ final class VectorKernel implements CrossEntropyKernel {
                 v1 = v1.blend(LO, v1.compare(VectorOperators.LT, LO));
                 v1 = v1.blend(HI, v1.compare(VectorOperators.GT, HI));
             }
-            FloatVector y0 = v0.sub(k0);
-            FloatVector y1 = v1.sub(k1);
-            FloatVector t0 = s0.add(y0);
-            FloatVector t1 = s1.add(y1);
-            k0 = t0.sub(s0).sub(y0);
-            k1 = t1.sub(s1).sub(y1);
+            FloatVector t0 = s0.add(v0);
+            FloatVector t1 = s1.add(v1);
+            FloatVector b0 = t0.sub(s0);
+            FloatVector b1 = t1.sub(s1);
+            FloatVector e0 = s0.sub(t0.sub(b0)).add(v0.sub(b0));
+            FloatVector e1 = s1.sub(t1.sub(b1)).add(v1.sub(b1));
             if (!clip) {
-                k0 = k0.blend(0f, k0.compare(VectorOperators.NE, k0));
-                k1 = k1.blend(0f, k1.compare(VectorOperators.NE, k1));
+                e0 = e0.blend(0f, e0.compare(VectorOperators.NE, e0));
+                e1 = e1.blend(0f, e1.compare(VectorOperators.NE, e1));
             }
+            k0 = k0.add(e0);
+            k1 = k1.add(e1);
             s0 = t0;
             s1 = t1;
         }
@@ -586,13 +594,13 @@ final class VectorKernel implements CrossEntropyKernel {
                 v = v.blend(LO, v.compare(VectorOperators.LT, LO));
                 v = v.blend(HI, v.compare(VectorOperators.GT, HI));
             }
-            FloatVector y = v.sub(k2);
-            FloatVector t = s2.add(y);
-            FloatVector c = t.sub(s2).sub(y);
+            FloatVector t = s2.add(v);
+            FloatVector b = t.sub(s2);
+            FloatVector c = s2.sub(t.sub(b)).add(v.sub(b));
             if (!clip) {
                 c = c.blend(0f, c.compare(VectorOperators.NE, c));
             }
-            k2 = k2.blend(c, m);
+            k2 = k2.blend(k2.add(c), m);
             s2 = s2.blend(t, m);
         }
         // The lane reduction (see reducePair), written out: a helper taking vectors would box them if not inlined.
@@ -602,7 +610,7 @@ final class VectorKernel implements CrossEntropyKernel {
         FloatVector hi = h1.add(s2);
         FloatVector b2 = hi.sub(h1);
         FloatVector e2 = h1.sub(hi.sub(b2)).add(s2.sub(b2));
-        FloatVector lo = e1.add(e2).sub(k0.add(k1).add(k2));
+        FloatVector lo = e1.add(e2).add(k0.add(k1).add(k2));
         if (slot >= 0) {
             // The lanes of a group of rows are reduced together (packedLanes).
             hi.intoArray(sc.packHi, slot * LANES);
@@ -654,26 +662,25 @@ final class VectorKernel implements CrossEntropyKernel {
         return tot;
     }
 
-    /** Fewer than {@code LANES} elements: one scalar Kahan sum (the lanes of {@link #laneSums} do the same). */
+    /** Fewer than {@code LANES} elements: one scalar sum and its errors ({@link #laneSums}' lanes do the same). */
     static double shortSum(float[] a, int from, int to, int kind, float max) {
         float s = 0f;
         float k = 0f;
         for (int i = from; i < to; i++) {
-            float y = (kind == EXP ? FloatMath.exp(a[i] - max) : kind == CLIP ? clip(a[i]) : a[i]) - k;
-            float t = s + y;
-            k = (t - s) - y;
-            if (kind == RAW) {
-                k = finite(k);
-            }
+            float x = kind == EXP ? FloatMath.exp(a[i] - max) : kind == CLIP ? clip(a[i]) : a[i];
+            float t = s + x;
+            float b = t - s;
+            float e = (s - (t - b)) + (x - b);
+            k += kind == RAW ? finite(e) : e;
             s = t;
         }
-        return (double) s - k;
+        return (double) s + k;
     }
 
     /*
-     * The lane reduction of the sparse row sums. Each lane holds three Kahan accumulators (sum s, compensation k);
-     * per lane they become an unevaluated float pair (hi, lo): hi = (s0 + s1) + s2 with the rounding errors of both
-     * additions taken exactly (TwoSum) into lo, together with the compensations. The lanes' pairs are then added
+     * The lane reduction of the sparse row sums. Each lane holds three accumulators (sum s, summed errors k); per
+     * lane they become an unevaluated float pair (hi, lo): hi = (s0 + s1) + s2 with the rounding errors of both
+     * additions taken exactly (TwoSum) into lo, together with the accumulated errors. The lanes' pairs are then added
      * pairwise (lane l with lane l ^ w, for w = LANES / 2 down to 1), again by TwoSum, and the row sum is
      * (double) hi + lo. All of it is float arithmetic without a dump, a conversion or a scalar loop per lane (this was
      * a third of the cost of a 100-class row when it was done lane by lane in double), and the pair carries about 48
@@ -697,7 +704,7 @@ final class VectorKernel implements CrossEntropyKernel {
             float b2 = h - h1;
             float e2 = (h1 - (h - b2)) + (s2[l] - b2);
             hi[l] = h;
-            lo[l] = (e1 + e2) - ((k0[l] + k1[l]) + k2[l]);
+            lo[l] = (e1 + e2) + ((k0[l] + k1[l]) + k2[l]);
         }
         return reduceLanes(hi, lo);
     }
@@ -733,12 +740,12 @@ final class VectorKernel implements CrossEntropyKernel {
     }
 
     /**
-     * A Kahan compensation that is NaN only because the running sum became infinite ({@code inf - inf}) is dropped,
-     * so infinite inputs give the infinite sum the reference's plain double sum gives. (If the data held NaN the
-     * running sum itself is already NaN.) Applied where inputs can be infinite: raw probabilities, targets, and
-     * {@code t * (max - x)} with a {@code -inf} logit. Vector code writes it out, {@code k.blend(0f,
-     * k.compare(NE, k))}: a helper taking a vector boxes it wherever C2 stops inlining (it did in catLogTerms, whose
-     * inlined log fills the node budget: the categorical probability path ran at a fifth of its speed).
+     * A compensation or rounding error that is NaN only because the running sum became infinite ({@code inf - inf}) is
+     * dropped, so infinite inputs give the infinite sum the reference's plain double sum gives. (If the data held NaN
+     * the running sum itself is already NaN.) Applied where inputs can be infinite: raw probabilities, targets, and
+     * {@code t * (max - x)} with a {@code -inf} logit. Vector code writes it out, {@code k.blend(0f, k.compare(NE,
+     * k))}: a helper taking a vector boxes it wherever C2 stops inlining (it did in catLogTerms, whose inlined log
+     * fills the node budget: the categorical probability path ran at a fifth of its speed).
      */
     static float finite(float k) {
         return k != k ? 0f : k;
@@ -807,7 +814,7 @@ final class VectorKernel implements CrossEntropyKernel {
     //
     // A row's value must not depend on where its class axis is, so for classes >= MIN_VECTOR the lanes below replay
     // exactly what sparseRow/catRow do to a contiguous row: "virtual lane" l of the contiguous code (the classes it
-    // accumulates, in its order, into its own compensated sum) is computed here for LANES rows at once, and the
+    // accumulates, in its order, into its own sum and error sum) is computed here for LANES rows at once, and the
     // per-lane totals are reduced in the same order (reducePair's, computed for LANES rows at once).
 
     static final int CLIP = 0;
@@ -830,20 +837,22 @@ final class VectorKernel implements CrossEntropyKernel {
             FloatVector k = zero;
             for (int c = 0; c < len; c++) {
                 FloatVector x = FloatVector.fromArray(F, a, base + c * stride);
-                FloatVector y = (kind == EXP ? VectorMath.exp(x.sub(max)) : kind == CLIP
+                FloatVector y = kind == EXP ? VectorMath.exp(x.sub(max)) : kind == CLIP
                         ? x.blend(LO, x.compare(VectorOperators.LT, LO)).blend(HI, x.compare(VectorOperators.GT, HI))
-                        : x).sub(k);
+                        : x;
                 FloatVector t = s.add(y);
-                k = t.sub(s).sub(y);
+                FloatVector bt = t.sub(s);
+                FloatVector e = s.sub(t.sub(bt)).add(y.sub(bt));
                 if (kind == RAW) {
-                    k = k.blend(0f, k.compare(VectorOperators.NE, k));
+                    e = e.blend(0f, e.compare(VectorOperators.NE, e));
                 }
+                k = k.add(e);
                 s = t;
             }
             s.intoArray(sc.a, 0);
             k.intoArray(sc.b, 0);
             for (int r = 0; r < LANES; r++) {
-                tot[r] = (double) sc.a[r] - sc.b[r];
+                tot[r] = (double) sc.a[r] + sc.b[r];
             }
             return;
         }
@@ -869,14 +878,16 @@ final class VectorKernel implements CrossEntropyKernel {
                         c = Math.min(i, len - LANES) + l;
                     }
                     FloatVector x = FloatVector.fromArray(F, a, base + c * stride);
-                    FloatVector y = (kind == EXP ? VectorMath.exp(x.sub(max)) : kind == CLIP
+                    FloatVector y = kind == EXP ? VectorMath.exp(x.sub(max)) : kind == CLIP
                             ? x.blend(LO, x.compare(VectorOperators.LT, LO)).blend(HI, x.compare(VectorOperators.GT, HI))
-                            : x).sub(k);
+                            : x;
                     FloatVector t = s.add(y);
-                    k = t.sub(s).sub(y);
+                    FloatVector bt = t.sub(s);
+                    FloatVector e = s.sub(t.sub(bt)).add(y.sub(bt));
                     if (kind == RAW) {
-                        k = k.blend(0f, k.compare(VectorOperators.NE, k));
+                        e = e.blend(0f, e.compare(VectorOperators.NE, e));
                     }
+                    k = k.add(e);
                     s = t;
                 }
                 s.intoArray(acc == 0 ? sc.a : acc == 1 ? sc.c : sc.e, 0);
@@ -892,7 +903,7 @@ final class VectorKernel implements CrossEntropyKernel {
             FloatVector hi = h1.add(s2);
             FloatVector b2 = hi.sub(h1);
             FloatVector e2 = h1.sub(hi.sub(b2)).add(s2.sub(b2));
-            FloatVector lo = e1.add(e2).sub(FloatVector.fromArray(F, sc.b, 0).add(FloatVector.fromArray(F, sc.d, 0))
+            FloatVector lo = e1.add(e2).add(FloatVector.fromArray(F, sc.b, 0).add(FloatVector.fromArray(F, sc.d, 0))
                     .add(FloatVector.fromArray(F, sc.f, 0)));
             hi.intoArray(virtualHi[l], 0);
             lo.intoArray(virtualLo[l], 0);
