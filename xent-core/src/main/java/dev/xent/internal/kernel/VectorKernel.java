@@ -730,6 +730,15 @@ final class VectorKernel implements CrossEntropyKernel {
         return (double) hi + (lo != lo ? 0f : lo);
     }
 
+    /** The dumped sums and their accumulated TwoSum errors {@code x + y}, lane by lane, summed in double. */
+    static double combineErrors(float[] x, float[] y) {
+        double total = 0;
+        for (int l = 0; l < LANES; l++) {
+            total += (double) x[l] + y[l];
+        }
+        return total;
+    }
+
     /** The dumped single accumulators {@code x - y}, lane by lane, summed in double. */
     static double combine(float[] x, float[] y) {
         double total = 0;
@@ -1252,9 +1261,10 @@ final class VectorKernel implements CrossEntropyKernel {
         for (; i + LANES <= len; i += LANES) {
             FloatVector x = FloatVector.fromArray(F, p, pi + i);
             FloatVector tv = sm.apply(FloatVector.fromArray(F, t, ti + i));
-            FloatVector y = VectorMath.exp(x.sub(vmax)).sub(ks);
+            FloatVector y = VectorMath.exp(x.sub(vmax));
             FloatVector u = s.add(y);
-            ks = u.sub(s).sub(y);
+            FloatVector bu = u.sub(s);
+            ks = ks.add(s.sub(u.sub(bu)).add(y.sub(bu)));
             s = u;
             y = tv.sub(kt);
             u = ts.add(y);
@@ -1275,7 +1285,7 @@ final class VectorKernel implements CrossEntropyKernel {
         kt.intoArray(sc.d, 0);
         ws.intoArray(sc.e, 0);
         kw.intoArray(sc.f, 0);
-        sc.s = combine(sc.a, sc.b) + tail[0];
+        sc.s = combineErrors(sc.a, sc.b) + tail[0];
         sc.t = combine(sc.c, sc.d) + tail[1];
         sc.w = combine(sc.e, sc.f) + tail[2];
     }
@@ -1296,9 +1306,10 @@ final class VectorKernel implements CrossEntropyKernel {
         for (int i = from; i < to; i += step) {
             float x = p[pi + i];
             float tv = sm.apply(t[ti + i]);
-            float y = FloatMath.exp(x - max) - k1;
+            float y = FloatMath.exp(x - max);
             float u = s1 + y;
-            k1 = (u - s1) - y;
+            float bu = u - s1;
+            k1 += (s1 - (u - bu)) + (y - bu);
             s1 = u;
             y = tv - k2;
             u = s2 + y;
@@ -1309,7 +1320,7 @@ final class VectorKernel implements CrossEntropyKernel {
             k3 = finite((u - s3) - y);
             s3 = u;
         }
-        out[0] = (double) s1 - k1;
+        out[0] = (double) s1 + k1;
         out[1] = (double) s2 - k2;
         out[2] = (double) s3 - k3;
     }
@@ -1522,9 +1533,10 @@ final class VectorKernel implements CrossEntropyKernel {
             for (int c = first; c < limit; c += step) {
                 FloatVector x = FloatVector.fromArray(F, p, pb + c * stride);
                 FloatVector tv = sm.apply(FloatVector.fromArray(F, t, tb + c * stride));
-                FloatVector y = VectorMath.exp(x.sub(max)).sub(ks);
+                FloatVector y = VectorMath.exp(x.sub(max));
                 FloatVector u = s.add(y);
-                ks = u.sub(s).sub(y);
+                FloatVector bu = u.sub(s);
+                ks = ks.add(s.sub(u.sub(bu)).add(y.sub(bu)));
                 s = u;
                 y = tv.sub(kt);
                 u = ts.add(y);
@@ -1544,7 +1556,7 @@ final class VectorKernel implements CrossEntropyKernel {
             ws.intoArray(sc.e, 0);
             kw.intoArray(sc.f, 0);
             for (int r = 0; r < LANES; r++) {
-                sc.tot[r] += (double) sc.a[r] - sc.b[r];
+                sc.tot[r] += (double) sc.a[r] + sc.b[r];
                 sc.tot2[r] += (double) sc.c[r] - sc.d[r];
                 sc.tot3[r] += (double) sc.e[r] - sc.f[r];
             }
@@ -1569,9 +1581,10 @@ final class VectorKernel implements CrossEntropyKernel {
             for (int c = 0, i = pb, ti = tb; c < classes; c++, i += stride, ti += stride) {
                 FloatVector x = FloatVector.fromArray(F, p, i);
                 FloatVector tv = sm.apply(FloatVector.fromArray(F, t, ti));
-                FloatVector y = VectorMath.exp(x.sub(m)).sub(ks);
+                FloatVector y = VectorMath.exp(x.sub(m));
                 FloatVector u = s.add(y);
-                ks = u.sub(s).sub(y);
+                FloatVector bu = u.sub(s);
+                ks = ks.add(s.sub(u.sub(bu)).add(y.sub(bu)));
                 s = u;
                 y = tv.sub(kt);
                 u = ts.add(y);
@@ -1592,7 +1605,7 @@ final class VectorKernel implements CrossEntropyKernel {
             kw.intoArray(sc.f, 0);
             m.intoArray(sc.g, 0);
             for (int l = 0; l < LANES; l++) {
-                out[op + l] = (float) finishCatLogits((double) sc.a[l] - sc.b[l], (double) sc.c[l] - sc.d[l],
+                out[op + l] = (float) finishCatLogits((double) sc.a[l] + sc.b[l], (double) sc.c[l] - sc.d[l],
                         (double) sc.e[l] - sc.f[l], sc.g[l]);
             }
             return;
@@ -1658,9 +1671,10 @@ final class VectorKernel implements CrossEntropyKernel {
             for (int c = 0, i = pb, ti = tb; c < classes; c++, i += stride, ti += stride) {
                 float x = p[i];
                 float tv = sm.apply(t[ti]);
-                float y = FloatMath.exp(x - m) - ks;
+                float y = FloatMath.exp(x - m);
                 float u = s + y;
-                ks = (u - s) - y;
+                float bu = u - s;
+                ks += (s - (u - bu)) + (y - bu);
                 s = u;
                 y = tv - kt;
                 u = ts + y;
@@ -1671,7 +1685,7 @@ final class VectorKernel implements CrossEntropyKernel {
                 kw = finite((u - ws) - y);
                 ws = u;
             }
-            return finishCatLogits((double) s - ks, (double) ts - kt, (double) ws - kw, m);
+            return finishCatLogits((double) s + ks, (double) ts - kt, (double) ws - kw, m);
         }
         for (int c = 0, i = pb; c < classes; c++, i += stride) {
             float x = p[i];
