@@ -35,7 +35,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Numerics: per-element work is float32, as in Keras; sparse running sums are float lanes that carry beside them
  * the exact rounding error of every addition (TwoSum), reduced to a row sum as float pairs by error-free additions
- * (see {@link #reducePair}); categorical sums are Kahan-compensated float lanes combined in double;
+ * (see {@link #reducePair}); categorical sums are float lanes combined in double, with the same exact errors for
+ * the sum of exps of logits and Kahan's compensation for the others;
  * except that a sparse row of fewer than {@link #MIN_VECTOR} classes is one sequential sum in double (exact for
  * clipped probabilities, which are multiples of 2^-47 and sum to less than 16 there),
  * and the one log per row is taken in double (sparse: {@link FloatMath#logDouble}, within one ulp of {@code Math.log},
