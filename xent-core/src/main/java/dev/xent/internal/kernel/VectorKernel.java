@@ -33,12 +33,12 @@ import jdk.incubator.vector.VectorSpecies;
  * row by row). With a class axis before others ({@code inner > 1}, channels first) each lane is one row: class
  * {@code c} of {@code LANES} neighbouring rows is one contiguous load, so nothing is transposed.
  *
- * <p>Numerics: per-element work is float32, as in Keras; sparse running sums are float lanes that carry beside them
+ * <p>Numerics: per-element work is float32, as in Keras. Sparse running sums are float lanes that carry beside them
  * the exact rounding error of every addition (TwoSum), reduced to a row sum as float pairs by error-free additions
- * (see {@link #reducePair}); categorical sums are float lanes combined in double, with the same exact errors for
- * the sum of exps of logits and Kahan's compensation for the others;
- * except that a sparse row of fewer than {@link #MIN_VECTOR} classes is one sequential sum in double (exact for
- * clipped probabilities, which are multiples of 2^-47 and sum to less than 16 there),
+ * (see {@link #reducePair}); a sparse row of fewer than {@link #MIN_VECTOR} classes is one sequential sum in double
+ * instead (exact for clipped probabilities, which are multiples of 2^-47 and sum to less than 16 there). Categorical
+ * sums are float lanes combined in double, with the same exact errors for the sum of exps of logits and Kahan's
+ * compensation for the others;
  * and the one log per row is taken in double (sparse: {@link FloatMath#logDouble}, within one ulp of {@code Math.log},
  * for the lanes of a row group at once by {@link VectorMath#logDouble}; categorical: {@code Math.log}), so each result
  * is within float32 rounding of the {@link ScalarKernel} reference. One documented exception: categorical
