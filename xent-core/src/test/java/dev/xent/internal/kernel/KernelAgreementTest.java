@@ -597,12 +597,7 @@ class KernelAgreementTest {
         for (CrossEntropyKernel k : new CrossEntropyKernel[] {vector, LaneTwin.INSTANCE}) {
             double[] got = new double[rows];
             k.sparse(pred, layout, labels, ProbabilityMode.CLIP_THEN_NORMALIZE, Precision.FLOAT32, got, 0, 0, rows);
-            for (int r = 0; r < rows; r++) {
-                double ulps = Math.abs(got[r] - want[r]) / Math.ulp((float) want[r]);
-                int row = r;
-                assertTrue(ulps <= 1, () -> k.name() + ", row " + row + ": " + got[row] + " against the reference's "
-                        + want[row] + " (" + ulps + " ulp)");
-            }
+            assertWithinUlps(k, got, want, 1);
         }
     }
 
@@ -637,12 +632,17 @@ class KernelAgreementTest {
         for (CrossEntropyKernel k : new CrossEntropyKernel[] {vector, LaneTwin.INSTANCE}) {
             double[] got = new double[rows];
             k.categorical(pred, target, layout, 1, 0, ProbabilityMode.LOGITS, Precision.FLOAT32, got, 0, 0, rows);
-            for (int r = 0; r < rows; r++) {
-                double ulps = Math.abs(got[r] - want[r]) / Math.ulp((float) want[r]);
-                int row = r;
-                assertTrue(ulps <= 16, () -> k.name() + ", row " + row + ": " + got[row] + " against the reference's "
-                        + want[row] + " (" + ulps + " ulp)");
-            }
+            assertWithinUlps(k, got, want, 16);
+        }
+    }
+
+    /** Every row's loss within {@code bound} float32 ulps of the reference's. */
+    private static void assertWithinUlps(CrossEntropyKernel k, double[] got, double[] want, int bound) {
+        for (int r = 0; r < want.length; r++) {
+            double ulps = Math.abs(got[r] - want[r]) / Math.ulp((float) want[r]);
+            int row = r;
+            assertTrue(ulps <= bound, () -> k.name() + ", row " + row + ": " + got[row] + " against the reference's "
+                    + want[row] + " (" + ulps + " ulp)");
         }
     }
 
