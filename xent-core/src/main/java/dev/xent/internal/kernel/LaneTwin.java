@@ -68,8 +68,8 @@ final class LaneTwin implements CrossEntropyKernel {
         float[] row = new float[0];
 
         /** Clears the third accumulator (the main loop writes the others whole). */
-        void resetTail() {
-            java.util.Arrays.fill(s2, 0f);
+        void resetTail(float bias) {
+            java.util.Arrays.fill(s2, bias);
             java.util.Arrays.fill(k2, 0f);
         }
 
@@ -449,18 +449,19 @@ final class LaneTwin implements CrossEntropyKernel {
         if (to - from < LANES) {
             return VectorKernel.shortSum(a, from, to, kind, max);
         }
-        ln.resetTail();
+        float bias = kind == VectorKernel.EXP ? VectorKernel.EXP_BIAS : 0f;
+        ln.resetTail(bias);
         // The main loop's 2 * LANES lanes (accumulator 0's lanes, then accumulator 1's) are independent chains: run
         // them four at a time, each group in locals, so the JIT keeps them in registers.
         int mainEnd = from + (to - from) / (2 * LANES) * (2 * LANES);
         for (int g = 0; g < 2 * LANES; g += 4) {
-            float s0 = 0f;
+            float s0 = bias;
             float k0 = 0f;
-            float s1 = 0f;
+            float s1 = bias;
             float k1 = 0f;
-            float s2 = 0f;
+            float s2 = bias;
             float k2 = 0f;
-            float s3 = 0f;
+            float s3 = bias;
             float k3 = 0f;
             for (int i = from + g; i < mainEnd; i += 2 * LANES) {
                 float y0 = value(a[i], kind, max);
@@ -483,13 +484,13 @@ final class LaneTwin implements CrossEntropyKernel {
             float[] s = g < LANES ? ln.s0 : ln.s1;
             float[] k = g < LANES ? ln.k0 : ln.k1;
             int l = g % LANES;
-            s[l] = s0;
+            s[l] = s0 - bias;
             k[l] = k0;
-            s[l + 1] = s1;
+            s[l + 1] = s1 - bias;
             k[l + 1] = k1;
-            s[l + 2] = s2;
+            s[l + 2] = s2 - bias;
             k[l + 2] = k2;
-            s[l + 3] = s3;
+            s[l + 3] = s3 - bias;
             k[l + 3] = k3;
         }
         float[] s0 = ln.s0;
@@ -509,6 +510,9 @@ final class LaneTwin implements CrossEntropyKernel {
                 s2[l] = t;
             }
         }
+        for (int l = 0; l < LANES; l++) {
+            s2[l] -= bias;
+        }
         return VectorKernel.reducePair(s0, k0, s1, k1, s2, k2, ln.hi, ln.lo);
     }
 
@@ -517,10 +521,14 @@ final class LaneTwin implements CrossEntropyKernel {
     }
 
     /**
-     * The exact rounding error of {@code t = s + y} (TwoSum, whatever the magnitudes); NaN from an infinite raw sum is
+     * The exact rounding error of {@code t = s + y}: Fast2Sum for sums of exps (the biased accumulator is never the
+     * smaller, see VectorKernel.EXP_BIAS), TwoSum (whatever the magnitudes) otherwise; NaN from an infinite raw sum is
      * dropped (see VectorKernel).
      */
     private static float error(float t, float s, float y, int kind) {
+        if (kind == VectorKernel.EXP) {
+            return y - (t - s);
+        }
         float b = t - s;
         float e = (s - (t - b)) + (y - b);
         return kind == VectorKernel.RAW && e != e ? 0f : e;

@@ -34,7 +34,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code c} of {@code LANES} neighbouring rows is one contiguous load, so nothing is transposed.
  *
  * <p>Numerics: per-element work is float32, as in Keras. Sparse running sums are float lanes that carry beside them
- * the exact rounding error of every addition (TwoSum), reduced to a row sum as float pairs by error-free additions
+ * the exact rounding error of every addition (TwoSum; for sums of exps the cheaper Fast2Sum, made exact by starting
+ * each accumulator at {@link #EXP_BIAS}), reduced to a row sum as float pairs by error-free additions
  * (see {@link #reducePair}); a sparse row of fewer than {@link #MIN_VECTOR} classes is one sequential sum in double
  * instead (exact for clipped probabilities, which are multiples of 2^-47 and sum to less than 16 there). Categorical
  * sums are float lanes combined in double, with the same exact errors for the sum of exps of logits and Kahan's
@@ -457,7 +458,16 @@ final class VectorKernel implements CrossEntropyKernel {
      * reducePair), or, with a {@code slot} of 0 or more, the merged per-lane pairs are stored for packedLanes to reduce
      * LANES rows at once. Vectors are never passed to helper methods: if C2 ran out of inlining budget such a call
      * would box them. laneSums replays exactly this order for channels-first rows.
+     *
+     * Sums of exps take a cheaper exact error. Every term exp(x - max) is at most 1, so an accumulator that starts at
+     * EXP_BIAS (1) is never smaller than the term added to it, and Fast2Sum's error y - (t - s) is then exact: 3
+     * operations instead of TwoSum's 6. The bias is subtracted, exactly, before the lanes are reduced. The row's sum
+     * of exps is at least 1 (its max's term), so the larger errors the biased accumulator collects cost nothing
+     * against the float32 result.
      */
+
+    /** The start of every accumulator of a sum of exps (see above); {@code s - EXP_BIAS} is exact for {@code s >= 1}. */
+    static final float EXP_BIAS = 1f;
 
     /** {@code sum exp(a[i] - max)} over {@code [from, to)}. */
     private static double sumExp(float[] a, int from, int to, float max, Scratch sc, int slot) {
@@ -465,23 +475,23 @@ final class VectorKernel implements CrossEntropyKernel {
             return shortSum(a, from, to, EXP, max);
         }
         FloatVector vmax = FloatVector.broadcast(F, max);
-        FloatVector s0 = FloatVector.zero(F);
-        FloatVector k0 = s0;
+        FloatVector s0 = FloatVector.broadcast(F, EXP_BIAS);
+        FloatVector k0 = FloatVector.zero(F);
         FloatVector s1 = s0;
-        FloatVector k1 = s0;
+        FloatVector k1 = k0;
         int i = from;
         for (; i + 2 * LANES <= to; i += 2 * LANES) {
             FloatVector x0 = VectorMath.exp(FloatVector.fromArray(F, a, i).sub(vmax));
             FloatVector x1 = VectorMath.exp(FloatVector.fromArray(F, a, i + LANES).sub(vmax));
             FloatVector t0 = s0.add(x0);
             FloatVector t1 = s1.add(x1);
-            FloatVector b0 = t0.sub(s0);
-            FloatVector b1 = t1.sub(s1);
-            k0 = k0.add(s0.sub(t0.sub(b0)).add(x0.sub(b0)));
-            k1 = k1.add(s1.sub(t1.sub(b1)).add(x1.sub(b1)));
+            k0 = k0.add(x0.sub(t0.sub(s0)));
+            k1 = k1.add(x1.sub(t1.sub(s1)));
             s0 = t0;
             s1 = t1;
         }
+        s0 = s0.sub(EXP_BIAS);
+        s1 = s1.sub(EXP_BIAS);
         // The rest in a method of its own: inlined here, its exp call would pass C2's inlining node limit and run
         // as a call with boxed vectors, once per row.
         sumExpRest(a, i, to, max, sc);
@@ -537,16 +547,16 @@ final class VectorKernel implements CrossEntropyKernel {
     private static void sumExpRest(float[] a, int i, int to, float max, Scratch sc) {
         FloatVector vmax = FloatVector.broadcast(F, max);
         FloatVector iota = FloatVector.fromArray(F, IOTA, 0);
-        FloatVector s2 = FloatVector.zero(F);
-        FloatVector k2 = s2;
+        FloatVector s2 = FloatVector.broadcast(F, EXP_BIAS);
+        FloatVector k2 = FloatVector.zero(F);
         for (; i < to; i += LANES) {
             VectorMask<Float> m = iota.compare(VectorOperators.GE, (float) Math.max(0, i + LANES - to));
             FloatVector x = VectorMath.exp(FloatVector.fromArray(F, a, Math.min(i, to - LANES)).sub(vmax));
             FloatVector t = s2.add(x);
-            FloatVector b = t.sub(s2);
-            k2 = k2.blend(k2.add(s2.sub(t.sub(b)).add(x.sub(b))), m);
+            k2 = k2.blend(k2.add(x.sub(t.sub(s2))), m);
             s2 = s2.blend(t, m);
         }
+        s2 = s2.sub(EXP_BIAS);
         s2.intoArray(sc.restS, 0);
         k2.intoArray(sc.restK, 0);
     }
@@ -665,17 +675,23 @@ final class VectorKernel implements CrossEntropyKernel {
 
     /** Fewer than {@code LANES} elements: one scalar sum and its errors ({@link #laneSums}' lanes do the same). */
     static double shortSum(float[] a, int from, int to, int kind, float max) {
-        float s = 0f;
+        float bias = kind == EXP ? EXP_BIAS : 0f;
+        float s = bias;
         float k = 0f;
         for (int i = from; i < to; i++) {
             float x = kind == EXP ? FloatMath.exp(a[i] - max) : kind == CLIP ? clip(a[i]) : a[i];
             float t = s + x;
-            float b = t - s;
-            float e = (s - (t - b)) + (x - b);
+            float e;
+            if (kind == EXP) {
+                e = x - (t - s);
+            } else {
+                float b = t - s;
+                e = (s - (t - b)) + (x - b);
+            }
             k += kind == RAW ? finite(e) : e;
             s = t;
         }
-        return (double) s + k;
+        return (double) (s - bias) + k;
     }
 
     /*
@@ -842,8 +858,10 @@ final class VectorKernel implements CrossEntropyKernel {
         int len = to - from;
         int base = b + from * stride;
         FloatVector zero = FloatVector.zero(F);
+        float bias = kind == EXP ? EXP_BIAS : 0f;
+        FloatVector start = FloatVector.broadcast(F, bias);
         if (len < LANES) {
-            FloatVector s = zero;
+            FloatVector s = start;
             FloatVector k = zero;
             for (int c = 0; c < len; c++) {
                 FloatVector x = FloatVector.fromArray(F, a, base + c * stride);
@@ -851,15 +869,20 @@ final class VectorKernel implements CrossEntropyKernel {
                         ? x.blend(LO, x.compare(VectorOperators.LT, LO)).blend(HI, x.compare(VectorOperators.GT, HI))
                         : x;
                 FloatVector t = s.add(y);
-                FloatVector bt = t.sub(s);
-                FloatVector e = s.sub(t.sub(bt)).add(y.sub(bt));
+                FloatVector e;
+                if (kind == EXP) {
+                    e = y.sub(t.sub(s));
+                } else {
+                    FloatVector bt = t.sub(s);
+                    e = s.sub(t.sub(bt)).add(y.sub(bt));
+                }
                 if (kind == RAW) {
                     e = e.blend(0f, e.compare(VectorOperators.NE, e));
                 }
                 k = k.add(e);
                 s = t;
             }
-            s.intoArray(sc.a, 0);
+            s.sub(bias).intoArray(sc.a, 0);
             k.intoArray(sc.b, 0);
             for (int r = 0; r < LANES; r++) {
                 tot[r] = (double) sc.a[r] + sc.b[r];
@@ -874,7 +897,7 @@ final class VectorKernel implements CrossEntropyKernel {
             // acc = 2: the single-vector rest, whose last step reads the row's last vector, lane l counted if unmasked.
             double lane = 0;
             for (int acc = 0; acc < 3; acc++) {
-                FloatVector s = zero;
+                FloatVector s = start;
                 FloatVector k = zero;
                 int first = acc < 2 ? acc * LANES + l : n2;
                 int limit = acc < 2 ? n2 : len;
@@ -892,15 +915,20 @@ final class VectorKernel implements CrossEntropyKernel {
                             ? x.blend(LO, x.compare(VectorOperators.LT, LO)).blend(HI, x.compare(VectorOperators.GT, HI))
                             : x;
                     FloatVector t = s.add(y);
-                    FloatVector bt = t.sub(s);
-                    FloatVector e = s.sub(t.sub(bt)).add(y.sub(bt));
+                    FloatVector e;
+                    if (kind == EXP) {
+                        e = y.sub(t.sub(s));
+                    } else {
+                        FloatVector bt = t.sub(s);
+                        e = s.sub(t.sub(bt)).add(y.sub(bt));
+                    }
                     if (kind == RAW) {
                         e = e.blend(0f, e.compare(VectorOperators.NE, e));
                     }
                     k = k.add(e);
                     s = t;
                 }
-                s.intoArray(acc == 0 ? sc.a : acc == 1 ? sc.c : sc.e, 0);
+                s.sub(bias).intoArray(acc == 0 ? sc.a : acc == 1 ? sc.c : sc.e, 0);
                 k.intoArray(acc == 0 ? sc.b : acc == 1 ? sc.d : sc.f, 0);
             }
             // reducePair's per-lane pair for virtual lane l, for LANES rows at once.

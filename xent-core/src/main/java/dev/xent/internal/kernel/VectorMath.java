@@ -75,11 +75,14 @@ final class VectorMath {
         FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), x);
         r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
         FloatVector z = r.mul(r);
-        FloatVector p = r.fma(E0, E1).fma(r, FloatVector.broadcast(F, E2)).fma(r, FloatVector.broadcast(F, E3))
-                .fma(r, FloatVector.broadcast(F, E4)).fma(r, FloatVector.broadcast(F, E5)).fma(z, r).add(1f);
+        FloatVector z2 = z.mul(z);
+        FloatVector high = r.fma(E0, E1);
+        FloatVector middle = r.fma(E2, E3);
+        FloatVector low = r.fma(E4, E5);
+        FloatVector q = high.fma(z2, middle.fma(z, low)).fma(z, r);
         FloatVector scale = ((IntVector) t.reinterpretAsInts()).sub(MAGIC_BITS_MINUS_BIAS)
                 .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return p.mul(scale).blend(0f, x.compare(VectorOperators.LT, EXP_UNDERFLOW));
+        return q.fma(scale, scale).blend(0f, x.compare(VectorOperators.LT, EXP_UNDERFLOW));
     }
 
     /** Lane-wise {@link FloatMath#expPlain}. */

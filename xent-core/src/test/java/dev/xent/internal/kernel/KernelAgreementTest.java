@@ -636,6 +636,37 @@ class KernelAgreementTest {
         }
     }
 
+    /**
+     * The sparse form of the confident logit rows, also past one block of classes: each accumulator of the sum of exps
+     * starts at 1 and takes Fast2Sum's error, exact only because no term exceeds that start. Without the start (or with
+     * Kahan's correction) the errors of the additions after the label's {@code exp(0) = 1} are lost.
+     */
+    @ParameterizedTest(name = "{0} classes")
+    @ValueSource(ints = {16, 100, 1000, 5000})
+    void confidentSparseLogitsAgreeWithTheReference(int classes) {
+        CrossEntropyKernel vector = vector();
+        int rows = 1000;
+        float[] x = new float[rows * classes];
+        int[] labels = new int[rows];
+        SplittableRandom random = new SplittableRandom(classes + 2);
+        for (int r = 0; r < rows; r++) {
+            labels[r] = random.nextInt(classes);
+            for (int c = 0; c < classes; c++) {
+                double peak = c == labels[r] ? 8 + 4 * random.nextDouble() : 0;
+                x[r * classes + c] = (float) (random.nextGaussian() + peak);
+            }
+        }
+        NdArray pred = NdArray.of(x, rows, classes);
+        RowLayout layout = new RowLayout(rows, classes, 1);
+        double[] want = new double[rows];
+        ScalarKernel.INSTANCE.sparse(pred, layout, labels, ProbabilityMode.LOGITS, Precision.FLOAT32, want, 0, 0, rows);
+        for (CrossEntropyKernel k : new CrossEntropyKernel[] {vector, LaneTwin.INSTANCE}) {
+            double[] got = new double[rows];
+            k.sparse(pred, layout, labels, ProbabilityMode.LOGITS, Precision.FLOAT32, got, 0, 0, rows);
+            assertWithinUlps(k, got, want, 16);
+        }
+    }
+
     /** Every row's loss within {@code bound} float32 ulps of the reference's. */
     private static void assertWithinUlps(CrossEntropyKernel k, double[] got, double[] want, int bound) {
         for (int r = 0; r < want.length; r++) {
