@@ -422,8 +422,23 @@ final class VectorKernel implements CrossEntropyKernel {
         }
     }
 
-    /** Lane-wise max that ignores NaN (NaN reaches the result through the sum of exps instead). */
+    /**
+     * Lane-wise max that ignores NaN (NaN reaches the result through the sum of exps instead). The rest after the
+     * pairs of vectors is the row's last one or two vectors read again (a max does not mind elements seen twice), and
+     * the lanes are reduced by compare and blend through xor shuffles, so a row takes no scalar loop and no branch
+     * that depends on its data. {@code reduceLanes(MAX)} would also be slower: Java's {@code max} semantics (NaN,
+     * signed zeros) cost a blend sequence per step on x86.
+     */
     private static float max(float[] a, int from, int to) {
+        if (to - from < LANES) {
+            float m = NEG_INF;
+            for (int i = from; i < to; i++) {
+                if (a[i] > m) {
+                    m = a[i];
+                }
+            }
+            return m;
+        }
         FloatVector m0 = FloatVector.broadcast(F, NEG_INF);
         FloatVector m1 = m0;
         int i = from;
@@ -433,18 +448,28 @@ final class VectorKernel implements CrossEntropyKernel {
             m0 = m0.blend(v0, v0.compare(VectorOperators.GT, m0));
             m1 = m1.blend(v1, v1.compare(VectorOperators.GT, m1));
         }
-        for (; i + LANES <= to; i += LANES) {
-            FloatVector v0 = FloatVector.fromArray(F, a, i);
+        if (i < to) {
+            FloatVector v0 = FloatVector.fromArray(F, a, Math.min(i, to - LANES));
+            FloatVector v1 = FloatVector.fromArray(F, a, to - LANES);
             m0 = m0.blend(v0, v0.compare(VectorOperators.GT, m0));
+            m1 = m1.blend(v1, v1.compare(VectorOperators.GT, m1));
         }
         m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
-        float m = m0.reduceLanes(VectorOperators.MAX);
-        for (; i < to; i++) {
-            if (a[i] > m) {
-                m = a[i];
-            }
+        if (LANES > 8) {
+            FloatVector h = m0.rearrange(XOR8);
+            m0 = m0.blend(h, h.compare(VectorOperators.GT, m0));
         }
-        return m;
+        if (LANES > 4) {
+            FloatVector h = m0.rearrange(XOR4);
+            m0 = m0.blend(h, h.compare(VectorOperators.GT, m0));
+        }
+        if (LANES > 2) {
+            FloatVector h = m0.rearrange(XOR2);
+            m0 = m0.blend(h, h.compare(VectorOperators.GT, m0));
+        }
+        FloatVector h = m0.rearrange(XOR1);
+        m0 = m0.blend(h, h.compare(VectorOperators.GT, m0));
+        return m0.lane(0);
     }
 
     /*

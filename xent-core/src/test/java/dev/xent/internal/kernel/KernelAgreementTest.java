@@ -667,6 +667,40 @@ class KernelAgreementTest {
         }
     }
 
+    /**
+     * A logit row's max wherever it sits, for every length of the vector max's rest after its pairs of vectors (0 to
+     * {@code 2 LANES - 1}): row {@code r} peaks at class {@code r}. A max missed by the vector pass moves the row's
+     * value away from the twin's (which scans sequentially) and from the reference's.
+     */
+    @Test
+    void logitRowMaxIsFoundWhereverItSits() {
+        CrossEntropyKernel vector = vector();
+        int lanes = VectorMath.LANES;
+        for (int classes = VectorKernel.MIN_VECTOR; classes < VectorKernel.MIN_VECTOR + 2 * lanes; classes++) {
+            int rows = classes;
+            float[] x = new float[rows * classes];
+            int[] labels = new int[rows];
+            SplittableRandom random = new SplittableRandom(classes);
+            for (int r = 0; r < rows; r++) {
+                labels[r] = random.nextInt(classes);
+                for (int c = 0; c < classes; c++) {
+                    x[r * classes + c] = (float) (random.nextGaussian() + (c == r ? 8 : 0));
+                }
+            }
+            NdArray pred = NdArray.of(x, rows, classes);
+            RowLayout layout = new RowLayout(rows, classes, 1);
+            double[] want = new double[rows];
+            double[] twin = new double[rows];
+            double[] got = new double[rows];
+            ScalarKernel.INSTANCE.sparse(pred, layout, labels, ProbabilityMode.LOGITS, Precision.FLOAT32, want, 0, 0,
+                    rows);
+            LaneTwin.INSTANCE.sparse(pred, layout, labels, ProbabilityMode.LOGITS, Precision.FLOAT32, twin, 0, 0, rows);
+            vector.sparse(pred, layout, labels, ProbabilityMode.LOGITS, Precision.FLOAT32, got, 0, 0, rows);
+            assertArrayEquals(twin, got, classes + " classes");
+            assertWithinUlps(vector, got, want, 16);
+        }
+    }
+
     /** Every row's loss within {@code bound} float32 ulps of the reference's. */
     private static void assertWithinUlps(CrossEntropyKernel k, double[] got, double[] want, int bound) {
         for (int r = 0; r < want.length; r++) {
