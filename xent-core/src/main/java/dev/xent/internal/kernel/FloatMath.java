@@ -59,8 +59,8 @@ final class FloatMath {
      * {@link #exp} with fused multiply-adds, as chosen by the JIT's FMA. The polynomial is evaluated by Estrin's
      * scheme (pairs of coefficients, then powers of {@code r^2}) and the scale is fused into the last step,
      * {@code 2^n + 2^n q}, which rounds exactly as {@code (1 + q) 2^n} does for normal results: the dependency chain is
-     * 10 operations deep instead of 15, one operation fewer. With the sums' cheaper error (VectorKernel.EXP_BIAS) a
-     * loop summing exps ran about a sixth faster (docs/benchmarks.md, eighth session).
+     * 10 operations deep instead of 13, and one operation shorter. With the sums' cheaper error
+     * (VectorKernel.EXP_BIAS) a loop summing exps ran about a sixth faster (docs/benchmarks.md, eighth session).
      */
     static float expFused(float x) {
         float t = Math.fma(x, LOG2E, MAGIC);
@@ -133,11 +133,11 @@ final class FloatMath {
     /**
      * Natural log of a positive normal double, within one ulp of {@code Math.log} (fdlibm's {@code log}: {@code x =
      * 2^e m} with {@code m} in about {@code [sqrt(1/2), sqrt(2))}, {@code s = (m - 1) / (m + 1)}, a degree-14
-     * polynomial in {@code s}), written without branches so that it runs as one vector lane does ({@link VectorMath#logDouble}). It
-     * takes each row's final log (a probability ratio in {@code [1e-7, 1e7]} or a sum of exps in {@code [1, classes]}):
-     * {@code Math.log} there is a call that cannot be vectorised, and it was half of a two-class row's time. NaN and
-     * {@code +Infinity} give themselves; zero, negative and subnormal arguments do not occur there and give no
-     * meaningful value.
+     * polynomial in {@code s}), written without branches so that it runs as one vector lane does
+     * ({@link VectorMath#logDouble}). It takes each row's final log (a probability ratio in {@code [1e-7, 1e7]} or a
+     * sum of exps in {@code [1, classes]}): {@code Math.log} there is a call that cannot be vectorised, and it was half
+     * of a two-class row's time. NaN and {@code +Infinity} give themselves; zero, negative and subnormal arguments do
+     * not occur there and give no meaningful value.
      */
     static double logDouble(double x) {
         long bits = Double.doubleToRawLongBits(x);

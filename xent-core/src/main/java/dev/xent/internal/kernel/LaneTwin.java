@@ -449,7 +449,7 @@ final class LaneTwin implements CrossEntropyKernel {
         if (to - from < LANES) {
             return VectorKernel.shortSum(a, from, to, kind, max);
         }
-        float bias = kind == VectorKernel.EXP ? VectorKernel.EXP_BIAS : 0f;
+        float bias = VectorKernel.bias(kind);
         ln.resetTail(bias);
         // The main loop's 2 * LANES lanes (accumulator 0's lanes, then accumulator 1's) are independent chains: run
         // them four at a time, each group in locals, so the JIT keeps them in registers.

@@ -417,8 +417,8 @@ final class VectorKernel implements CrossEntropyKernel {
                 return finishSparse(mode, sum, max, a[rb + label]);
             }
             default:
-                return finishSparse(mode, sum(a, rb, rb + classes, mode == ProbabilityMode.CLIP_THEN_NORMALIZE, sc, -1), 0f,
-                        a[rb + label]);
+                boolean clip = mode == ProbabilityMode.CLIP_THEN_NORMALIZE;
+                return finishSparse(mode, sum(a, rb, rb + classes, clip, sc, -1), 0f, a[rb + label]);
         }
     }
 
@@ -491,8 +491,15 @@ final class VectorKernel implements CrossEntropyKernel {
      * against the float32 result.
      */
 
-    /** The start of every accumulator of a sum of exps (see above); {@code s - EXP_BIAS} is exact for {@code s >= 1}. */
+    /**
+     * The start of every accumulator of a sum of exps (see above); {@code s - EXP_BIAS} is exact for {@code s >= 1}.
+     */
     static final float EXP_BIAS = 1f;
+
+    /** Where {@code kind}'s accumulators start: {@link #EXP_BIAS} for sums of exps, else 0 (they take TwoSum). */
+    static float bias(int kind) {
+        return kind == EXP ? EXP_BIAS : 0f;
+    }
 
     /** {@code sum exp(a[i] - max)} over {@code [from, to)}. */
     private static double sumExp(float[] a, int from, int to, float max, Scratch sc, int slot) {
@@ -700,7 +707,7 @@ final class VectorKernel implements CrossEntropyKernel {
 
     /** Fewer than {@code LANES} elements: one scalar sum and its errors ({@link #laneSums}' lanes do the same). */
     static double shortSum(float[] a, int from, int to, int kind, float max) {
-        float bias = kind == EXP ? EXP_BIAS : 0f;
+        float bias = bias(kind);
         float s = bias;
         float k = 0f;
         for (int i = from; i < to; i++) {
@@ -883,7 +890,7 @@ final class VectorKernel implements CrossEntropyKernel {
         int len = to - from;
         int base = b + from * stride;
         FloatVector zero = FloatVector.zero(F);
-        float bias = kind == EXP ? EXP_BIAS : 0f;
+        float bias = bias(kind);
         FloatVector start = FloatVector.broadcast(F, bias);
         if (len < LANES) {
             FloatVector s = start;
@@ -937,7 +944,8 @@ final class VectorKernel implements CrossEntropyKernel {
                     }
                     FloatVector x = FloatVector.fromArray(F, a, base + c * stride);
                     FloatVector y = kind == EXP ? VectorMath.exp(x.sub(max)) : kind == CLIP
-                            ? x.blend(LO, x.compare(VectorOperators.LT, LO)).blend(HI, x.compare(VectorOperators.GT, HI))
+                            ? x.blend(LO, x.compare(VectorOperators.LT, LO))
+                                    .blend(HI, x.compare(VectorOperators.GT, HI))
                             : x;
                     FloatVector t = s.add(y);
                     FloatVector e;

@@ -76,7 +76,7 @@ final class WarmingKernel implements CrossEntropyKernel {
         return vector.vectorized();
     }
 
-    /** Rows {@code [from, to)} of one call, computed by the given kernel into the call's output at {@code outOffset}. */
+    /** Rows {@code [from, to)} of one call, computed by the given kernel into the output at {@code outOffset}. */
     private interface Rows {
         void compute(CrossEntropyKernel kernel, int outOffset, int from, int to);
     }
