@@ -892,48 +892,20 @@ final class VectorKernel implements CrossEntropyKernel {
         FloatVector zero = FloatVector.zero(F);
         float bias = bias(kind);
         FloatVector start = FloatVector.broadcast(F, bias);
-        if (len < LANES) {
-            FloatVector s = start;
-            FloatVector k = zero;
-            for (int c = 0; c < len; c++) {
-                FloatVector x = FloatVector.fromArray(F, a, base + c * stride);
-                FloatVector y = kind == EXP ? VectorMath.exp(x.sub(max)) : kind == CLIP
-                        ? x.blend(LO, x.compare(VectorOperators.LT, LO)).blend(HI, x.compare(VectorOperators.GT, HI))
-                        : x;
-                FloatVector t = s.add(y);
-                FloatVector e;
-                if (kind == EXP) {
-                    e = y.sub(t.sub(s));
-                } else {
-                    FloatVector bt = t.sub(s);
-                    e = s.sub(t.sub(bt)).add(y.sub(bt));
-                }
-                if (kind == RAW) {
-                    e = e.blend(0f, e.compare(VectorOperators.NE, e));
-                }
-                k = k.add(e);
-                s = t;
-            }
-            s.sub(bias).intoArray(sc.a, 0);
-            k.intoArray(sc.b, 0);
-            for (int r = 0; r < LANES; r++) {
-                tot[r] = (double) sc.a[r] + sc.b[r];
-            }
-            return;
-        }
+        // A row shorter than one vector is one sequential sum (shortSum's): one phase, one accumulator, every class.
+        boolean whole = len < LANES;
         int n2 = len / (2 * LANES) * (2 * LANES);
         float[][] virtualHi = sc.virtualHi;
         float[][] virtualLo = sc.virtualLo;
-        for (int l = 0; l < LANES; l++) {
+        for (int l = 0; l < (whole ? 1 : LANES); l++) {
             // acc = 0, 1: the main loop's two accumulators (lane l reads class step + l, step + LANES + l);
             // acc = 2: the single-vector rest, whose last step reads the row's last vector, lane l counted if unmasked.
-            double lane = 0;
-            for (int acc = 0; acc < 3; acc++) {
+            for (int acc = 0; acc < (whole ? 1 : 3); acc++) {
                 FloatVector s = start;
                 FloatVector k = zero;
-                int first = acc < 2 ? acc * LANES + l : n2;
-                int limit = acc < 2 ? n2 : len;
-                int step = acc < 2 ? 2 * LANES : LANES;
+                int first = whole ? 0 : acc < 2 ? acc * LANES + l : n2;
+                int limit = whole ? len : acc < 2 ? n2 : len;
+                int step = whole ? 1 : acc < 2 ? 2 * LANES : LANES;
                 for (int i = first; i < limit; i += step) {
                     int c = i;
                     if (acc == 2) {
@@ -963,6 +935,12 @@ final class VectorKernel implements CrossEntropyKernel {
                 }
                 s.sub(bias).intoArray(acc == 0 ? sc.a : acc == 1 ? sc.c : sc.e, 0);
                 k.intoArray(acc == 0 ? sc.b : acc == 1 ? sc.d : sc.f, 0);
+            }
+            if (whole) {
+                for (int r = 0; r < LANES; r++) {
+                    tot[r] = (double) sc.a[r] + sc.b[r];
+                }
+                return;
             }
             // reducePair's per-lane pair for virtual lane l, for LANES rows at once.
             FloatVector s0 = FloatVector.fromArray(F, sc.a, 0);
