@@ -472,10 +472,10 @@ final class LaneTwin implements CrossEntropyKernel {
                 float t1 = s1 + y1;
                 float t2 = s2 + y2;
                 float t3 = s3 + y3;
-                k0 += error(t0, s0, y0, kind);
-                k1 += error(t1, s1, y1, kind);
-                k2 += error(t2, s2, y2, kind);
-                k3 += error(t3, s3, y3, kind);
+                k0 += VectorKernel.error(t0, s0, y0, kind);
+                k1 += VectorKernel.error(t1, s1, y1, kind);
+                k2 += VectorKernel.error(t2, s2, y2, kind);
+                k3 += VectorKernel.error(t3, s3, y3, kind);
                 s0 = t0;
                 s1 = t1;
                 s2 = t2;
@@ -506,7 +506,7 @@ final class LaneTwin implements CrossEntropyKernel {
             for (int l = first; l < LANES; l++) {
                 float y = value(a[b + l], kind, max);
                 float t = s2[l] + y;
-                k2[l] += error(t, s2[l], y, kind);
+                k2[l] += VectorKernel.error(t, s2[l], y, kind);
                 s2[l] = t;
             }
         }
@@ -518,20 +518,6 @@ final class LaneTwin implements CrossEntropyKernel {
 
     private static float value(float x, int kind, float max) {
         return kind == VectorKernel.EXP ? FloatMath.exp(x - max) : kind == VectorKernel.CLIP ? clip(x) : x;
-    }
-
-    /**
-     * The exact rounding error of {@code t = s + y}: Fast2Sum for sums of exps (the biased accumulator is never the
-     * smaller, see VectorKernel.EXP_BIAS), TwoSum (whatever the magnitudes) otherwise; NaN from an infinite raw sum is
-     * dropped (see VectorKernel).
-     */
-    private static float error(float t, float s, float y, int kind) {
-        if (kind == VectorKernel.EXP) {
-            return y - (t - s);
-        }
-        float b = t - s;
-        float e = (s - (t - b)) + (y - b);
-        return kind == VectorKernel.RAW && e != e ? 0f : e;
     }
 
     /** {@link #sum} for tests (see {@code VectorKernel.rowSum}). */

@@ -713,17 +713,24 @@ final class VectorKernel implements CrossEntropyKernel {
         for (int i = from; i < to; i++) {
             float x = kind == EXP ? FloatMath.exp(a[i] - max) : kind == CLIP ? clip(a[i]) : a[i];
             float t = s + x;
-            float e;
-            if (kind == EXP) {
-                e = x - (t - s);
-            } else {
-                float b = t - s;
-                e = (s - (t - b)) + (x - b);
-            }
-            k += kind == RAW ? finite(e) : e;
+            k += error(t, s, x, kind);
             s = t;
         }
         return (double) (s - bias) + k;
+    }
+
+    /**
+     * The exact rounding error of {@code t = s + y} in scalar code, as the vector sums take it: Fast2Sum for sums of
+     * exps (an accumulator started at {@link #EXP_BIAS} is never the smaller), TwoSum (whatever the magnitudes)
+     * otherwise; NaN from an infinite raw sum is dropped (see {@link #finite}).
+     */
+    static float error(float t, float s, float y, int kind) {
+        if (kind == EXP) {
+            return y - (t - s);
+        }
+        float b = t - s;
+        float e = (s - (t - b)) + (y - b);
+        return kind == RAW ? finite(e) : e;
     }
 
     /*
