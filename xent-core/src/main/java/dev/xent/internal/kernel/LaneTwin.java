@@ -65,6 +65,9 @@ final class LaneTwin implements CrossEntropyKernel {
         final float[] k2 = new float[LANES];
         final float[] hi = new float[LANES];
         final float[] lo = new float[LANES];
+        /** Probability sums: the double accumulators and the lane tree's scratch. */
+        final double[] virtual = new double[2 * LANES];
+        final double[] dlanes = new double[LANES / 2];
         float[] row = new float[0];
 
         /** Clears the third accumulator (the main loop writes the others whole). */
@@ -440,16 +443,19 @@ final class LaneTwin implements CrossEntropyKernel {
     }
 
     /**
-     * {@code VectorKernel.sum} ({@code kind} CLIP or RAW) and {@code VectorKernel.sumExp} (EXP), lane for lane: two
-     * accumulators (a sum and its TwoSum errors) over pairs of vectors, a third over the rest, the last vector re-read
-     * from {@code to - LANES} with the lanes already counted left as they are, then {@code VectorKernel.reducePair}
-     * (the vector kernel's float-pair lane reduction, in scalar code).
+     * {@code VectorKernel.sumExp} (EXP), lane for lane: two accumulators (a sum from {@code EXP_BIAS} and its
+     * Fast2Sum errors) over pairs of vectors, a third over the rest, the last vector re-read from {@code to - LANES}
+     * with the lanes already counted left as they are, then {@code VectorKernel.reducePair} (the vector kernel's
+     * float-pair lane reduction, in scalar code). Probabilities (CLIP, RAW) go to {@link #probabilitySum}.
      */
     private static double sum(float[] a, int from, int to, int kind, float max, Lanes ln) {
         if (to - from < LANES) {
             return VectorKernel.shortSum(a, from, to, kind, max);
         }
-        float bias = VectorKernel.bias(kind);
+        if (kind != VectorKernel.EXP) {
+            return probabilitySum(a, from, to, kind == VectorKernel.CLIP, ln);
+        }
+        float bias = VectorKernel.EXP_BIAS;
         ln.resetTail(bias);
         // The main loop's 2 * LANES lanes (accumulator 0's lanes, then accumulator 1's) are independent chains: run
         // them four at a time, each group in locals, so the JIT keeps them in registers.
@@ -464,18 +470,18 @@ final class LaneTwin implements CrossEntropyKernel {
             float s3 = bias;
             float k3 = 0f;
             for (int i = from + g; i < mainEnd; i += 2 * LANES) {
-                float y0 = value(a[i], kind, max);
-                float y1 = value(a[i + 1], kind, max);
-                float y2 = value(a[i + 2], kind, max);
-                float y3 = value(a[i + 3], kind, max);
+                float y0 = FloatMath.exp(a[i] - max);
+                float y1 = FloatMath.exp(a[i + 1] - max);
+                float y2 = FloatMath.exp(a[i + 2] - max);
+                float y3 = FloatMath.exp(a[i + 3] - max);
                 float t0 = s0 + y0;
                 float t1 = s1 + y1;
                 float t2 = s2 + y2;
                 float t3 = s3 + y3;
-                k0 += VectorKernel.error(t0, s0, y0, kind);
-                k1 += VectorKernel.error(t1, s1, y1, kind);
-                k2 += VectorKernel.error(t2, s2, y2, kind);
-                k3 += VectorKernel.error(t3, s3, y3, kind);
+                k0 += VectorKernel.error(t0, s0, y0);
+                k1 += VectorKernel.error(t1, s1, y1);
+                k2 += VectorKernel.error(t2, s2, y2);
+                k3 += VectorKernel.error(t3, s3, y3);
                 s0 = t0;
                 s1 = t1;
                 s2 = t2;
@@ -504,9 +510,9 @@ final class LaneTwin implements CrossEntropyKernel {
             int first = Math.max(0, i + LANES - to);
             int b = Math.min(i, to - LANES);
             for (int l = first; l < LANES; l++) {
-                float y = value(a[b + l], kind, max);
+                float y = FloatMath.exp(a[b + l] - max);
                 float t = s2[l] + y;
-                k2[l] += VectorKernel.error(t, s2[l], y, kind);
+                k2[l] += VectorKernel.error(t, s2[l], y);
                 s2[l] = t;
             }
         }
@@ -516,8 +522,37 @@ final class LaneTwin implements CrossEntropyKernel {
         return VectorKernel.reducePair(s0, k0, s1, k1, s2, k2, ln.hi, ln.lo);
     }
 
-    private static float value(float x, int kind, float max) {
-        return kind == VectorKernel.EXP ? FloatMath.exp(x - max) : kind == VectorKernel.CLIP ? clip(x) : x;
+    /**
+     * {@code VectorKernel.sum} of probabilities: its double accumulators as {@code 2 * LANES} scalars (element
+     * {@code q} of each step of two vectors, then the rest's unmasked lane {@code q}), run four at a time in locals,
+     * then {@code VectorKernel.foldVirtual}.
+     */
+    private static double probabilitySum(float[] a, int from, int to, boolean clip, Lanes ln) {
+        double[] v = ln.virtual;
+        int mainEnd = from + (to - from) / (2 * LANES) * (2 * LANES);
+        for (int g = 0; g < 2 * LANES; g += 4) {
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            for (int i = from + g; i < mainEnd; i += 2 * LANES) {
+                s0 += clip ? clip(a[i]) : a[i];
+                s1 += clip ? clip(a[i + 1]) : a[i + 1];
+                s2 += clip ? clip(a[i + 2]) : a[i + 2];
+                s3 += clip ? clip(a[i + 3]) : a[i + 3];
+            }
+            v[g] = s0;
+            v[g + 1] = s1;
+            v[g + 2] = s2;
+            v[g + 3] = s3;
+        }
+        for (int i = mainEnd; i < to; i += LANES) {
+            int b = Math.min(i, to - LANES);
+            for (int l = Math.max(0, i + LANES - to); l < LANES; l++) {
+                v[l] += clip ? clip(a[b + l]) : a[b + l];
+            }
+        }
+        return VectorKernel.foldVirtual(v, ln.dlanes);
     }
 
     /** {@link #sum} for tests (see {@code VectorKernel.rowSum}). */

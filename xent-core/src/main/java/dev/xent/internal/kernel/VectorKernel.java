@@ -33,11 +33,12 @@ import jdk.incubator.vector.VectorSpecies;
  * row by row). With a class axis before others ({@code inner > 1}, channels first) each lane is one row: class
  * {@code c} of {@code LANES} neighbouring rows is one contiguous load, so nothing is transposed.
  *
- * <p>Numerics: per-element work is float32, as in Keras. Sparse running sums are float lanes that carry beside them
- * the exact rounding error of every addition (TwoSum; for sums of exps the cheaper Fast2Sum, made exact by starting
- * each accumulator at {@link #EXP_BIAS}), reduced to a row sum as float pairs by error-free additions
+ * <p>Numerics: per-element work is float32, as in Keras. Sparse sums of probabilities are double lanes (each float32
+ * term widened; exact for clipped rows summing to less than 64, see {@link #sum}); sparse sums of exps are float
+ * lanes that carry beside them the exact rounding error of every addition (Fast2Sum, made exact by starting each
+ * accumulator at {@link #EXP_BIAS}), reduced to a row sum as float pairs by error-free additions
  * (see {@link #reducePair}); a sparse row of fewer than {@link #MIN_VECTOR} classes is one sequential sum in double
- * instead (exact for clipped probabilities, which are multiples of 2^-47 and sum to less than 16 there). Categorical
+ * instead. Categorical
  * sums are float lanes combined in double, with the same exact errors for the sum of exps of logits and Kahan's
  * compensation for the others;
  * and the one log per row is taken in double (sparse: {@link FloatMath#logDouble}, within one ulp of {@code Math.log},
@@ -87,6 +88,11 @@ final class VectorKernel implements CrossEntropyKernel {
     private static final VectorShuffle<Float> XOR4 = xor(4);
     private static final VectorShuffle<Float> XOR8 = xor(8);
 
+    /** The same for double lanes (the lane tree of the probability sums, see foldLanes). */
+    private static final VectorShuffle<Double> DXOR1 = dxor(1);
+    private static final VectorShuffle<Double> DXOR2 = dxor(2);
+    private static final VectorShuffle<Double> DXOR4 = dxor(4);
+
     /** Lanes whose index has bit {@code w} set (packedLanes). */
     private static final VectorMask<Float> BIT1 = bit(1);
     private static final VectorMask<Float> BIT2 = bit(2);
@@ -117,6 +123,14 @@ final class VectorKernel implements CrossEntropyKernel {
         return VectorShuffle.fromArray(F, to, 0);
     }
 
+    private static VectorShuffle<Double> dxor(int w) {
+        int[] to = new int[DLANES];
+        for (int l = 0; l < DLANES; l++) {
+            to[l] = (l ^ w) & (DLANES - 1);
+        }
+        return VectorShuffle.fromArray(D, to, 0);
+    }
+
     private VectorKernel() {}
 
     @Override
@@ -140,6 +154,10 @@ final class VectorKernel implements CrossEntropyKernel {
         final float[] g = new float[LANES];
         final float[][] virtualHi = new float[LANES][LANES];
         final float[][] virtualLo = new float[LANES][LANES];
+        /** Probability sums: the double accumulators of {@link #probabilityLaneSums} and the lane tree's scratch. */
+        final double[][] virtualD = new double[2 * LANES][LANES];
+        final double[] dvirtual = new double[2 * LANES];
+        final double[] dlanes = new double[DLANES];
         final double[] tot = new double[LANES];
         final double[] tot2 = new double[LANES];
         final double[] tot3 = new double[LANES];
@@ -305,10 +323,12 @@ final class VectorKernel implements CrossEntropyKernel {
                         maxes[r] = max;
                         sumExp(a, rb, rb + classes, max, sc, r);
                     } else {
-                        sum(a, rb, rb + classes, clip, sc, r);
+                        sc.tot[r] = sum(a, rb, rb + classes, clip, sc);
                     }
                 }
-                packedLanes(sc);
+                if (logits) {
+                    packedLanes(sc);
+                }
                 // One scalar log per row: at this row length a vector log of the group gains nothing, and its cold
                 // code slowed the warm-up of large logit files (see docs/benchmarks.md, sixth session).
                 for (int r = 0; r < LANES; r++) {
@@ -322,8 +342,8 @@ final class VectorKernel implements CrossEntropyKernel {
                     double loss = logits && maxes[r] == NEG_INF
                             // All -inf or NaN: as sparseRow, the reference order settles what that gives.
                             ? sparseTwin(a, rb, 1, classes, label, mode)
-                            : finishSparse(mode, join(sc.packHi[lane], sc.packLo[lane]), logits ? maxes[r] : 0f,
-                                    a[rb + label]);
+                            : finishSparse(mode, logits ? join(sc.packHi[lane], sc.packLo[lane]) : sc.tot[r],
+                                    logits ? maxes[r] : 0f, a[rb + label]);
                     out[op + j + r] = (float) loss;
                 }
             }
@@ -345,7 +365,7 @@ final class VectorKernel implements CrossEntropyKernel {
      * The lane reduction of {@code LANES} rows at once. Slot {@code r} of {@code sc.packHi}/{@code packLo} holds row
      * {@code r}'s per-lane pairs (the three accumulators merged); each round halves the slots: two rows' vectors are
      * blended so that one holds the lanes of both that the row's own round would add (lane l and l ^ w), and one
-     * TwoSum adds them for both rows. Every lane performs the operations of the one-row rounds in {@link #sum}, so
+     * TwoSum adds them for both rows. Every lane performs the operations of the one-row rounds in {@link #sumExp}, so
      * the pairs are the same bit for bit; row {@code r} ends in lane {@code LANE_OF_ROW[r]} of slot 0.
      */
     private static void packedLanes(Scratch sc) {
@@ -418,7 +438,7 @@ final class VectorKernel implements CrossEntropyKernel {
             }
             default:
                 boolean clip = mode == ProbabilityMode.CLIP_THEN_NORMALIZE;
-                return finishSparse(mode, sum(a, rb, rb + classes, clip, sc, -1), 0f, a[rb + label]);
+                return finishSparse(mode, sum(a, rb, rb + classes, clip, sc), 0f, a[rb + label]);
         }
     }
 
@@ -473,20 +493,20 @@ final class VectorKernel implements CrossEntropyKernel {
     }
 
     /*
-     * Contiguous row sums (sumExp, sum). The main loop reads two vectors per step into two independent accumulators
-     * (for latency), each a running sum and the sum of the exact rounding errors of its additions (TwoSum: Kahan's
-     * cheaper correction is exact only while the running sum outweighs the new term, and a confident row's dominant
-     * probability breaks that, 0.5 float ulp of the row sum lost); the rest (fewer than 2 LANES elements) goes one
-     * vector at a time into a third accumulator, the last of these re-reading the row's last vector with the lanes
+     * Contiguous row sums of exps (sumExp; probabilities are summed in double lanes, see sum). The main loop reads
+     * two vectors per step into two independent accumulators (for latency), each a running sum and the sum of the
+     * exact rounding errors of its additions (Kahan's cheaper correction is exact only while the running sum
+     * outweighs the new term); the rest (fewer than 2 LANES elements) goes one vector at a time into a third
+     * accumulator, the last of these re-reading the row's last vector with the lanes
      * already counted masked off (masked lanes keep their accumulator), so there is no scalar tail and no load leaves
      * the row. Rows shorter than one vector are summed by shortSum. The lanes are reduced in registers (see
      * reducePair), or, with a {@code slot} of 0 or more, the merged per-lane pairs are stored for packedLanes to reduce
      * LANES rows at once. Vectors are never passed to helper methods: if C2 ran out of inlining budget such a call
      * would box them. laneSums replays exactly this order for channels-first rows.
      *
-     * Sums of exps take a cheaper exact error. Every term exp(x - max) is at most 1, so an accumulator that starts at
-     * EXP_BIAS (1) is never smaller than the term added to it, and Fast2Sum's error y - (t - s) is then exact: 3
-     * operations instead of TwoSum's 6. The bias is subtracted, exactly, before the lanes are reduced. The row's sum
+     * The error is Fast2Sum's. Every term exp(x - max) is at most 1, so an accumulator that starts at EXP_BIAS (1)
+     * is never smaller than the term added to it, and Fast2Sum's error y - (t - s) is then exact: 3 operations
+     * instead of TwoSum's 6. The bias is subtracted, exactly, before the lanes are reduced. The row's sum
      * of exps is at least 1 (its max's term), so the larger errors the biased accumulator collects cost nothing
      * against the float32 result.
      */
@@ -495,11 +515,6 @@ final class VectorKernel implements CrossEntropyKernel {
      * The start of every accumulator of a sum of exps (see above); {@code s - EXP_BIAS} is exact for {@code s >= 1}.
      */
     static final float EXP_BIAS = 1f;
-
-    /** Where {@code kind}'s accumulators start: {@link #EXP_BIAS} for sums of exps, else 0 (they take TwoSum). */
-    static float bias(int kind) {
-        return kind == EXP ? EXP_BIAS : 0f;
-    }
 
     /** {@code sum exp(a[i] - max)} over {@code [from, to)}. */
     private static double sumExp(float[] a, int from, int to, float max, Scratch sc, int slot) {
@@ -593,15 +608,25 @@ final class VectorKernel implements CrossEntropyKernel {
         k2.intoArray(sc.restK, 0);
     }
 
-    /** {@code sum clip(a[i])} (or the raw sum) over {@code [from, to)}, like {@link #sumExp}. */
-    private static double sum(float[] a, int from, int to, boolean clip, Scratch sc, int slot) {
+    /*
+     * Probability sums (sum, laneSums' double lanes, shortSum, the twin) are double lanes: each float32 term, clipped
+     * or not, is widened and added to one of four double accumulators (the two halves of each of the pair of vectors a
+     * step reads), the rest re-reads the row's last vector with the lanes already counted zeroed into the first two,
+     * and the accumulators are added in a fixed tree (foldLanes). Clipped probabilities are multiples of 2^-47 below
+     * 1, so while a row sums to less than 64 every partial sum is exact in double and the order does not matter: the
+     * row sum is the exact sum, the reference's sequential double sum bit for bit. Float lanes with TwoSum (as the
+     * sums of exps keep) cost six operations per vector against the widening's three and were slower at 100 classes.
+     */
+
+    /** {@code sum clip(a[i])} (or the raw sum) over {@code [from, to)} in double lanes (see above). */
+    private static double sum(float[] a, int from, int to, boolean clip, Scratch sc) {
         if (to - from < LANES) {
             return shortSum(a, from, to, clip ? CLIP : RAW, 0f);
         }
-        FloatVector s0 = FloatVector.zero(F);
-        FloatVector k0 = s0;
-        FloatVector s1 = s0;
-        FloatVector k1 = s0;
+        DoubleVector d0 = DoubleVector.zero(D);
+        DoubleVector d1 = d0;
+        DoubleVector d2 = d0;
+        DoubleVector d3 = d0;
         int i = from;
         for (; i + 2 * LANES <= to; i += 2 * LANES) {
             FloatVector v0 = FloatVector.fromArray(F, a, i);
@@ -612,24 +637,13 @@ final class VectorKernel implements CrossEntropyKernel {
                 v1 = v1.blend(LO, v1.compare(VectorOperators.LT, LO));
                 v1 = v1.blend(HI, v1.compare(VectorOperators.GT, HI));
             }
-            FloatVector t0 = s0.add(v0);
-            FloatVector t1 = s1.add(v1);
-            FloatVector b0 = t0.sub(s0);
-            FloatVector b1 = t1.sub(s1);
-            FloatVector e0 = s0.sub(t0.sub(b0)).add(v0.sub(b0));
-            FloatVector e1 = s1.sub(t1.sub(b1)).add(v1.sub(b1));
-            if (!clip) {
-                e0 = e0.blend(0f, e0.compare(VectorOperators.NE, e0));
-                e1 = e1.blend(0f, e1.compare(VectorOperators.NE, e1));
-            }
-            k0 = k0.add(e0);
-            k1 = k1.add(e1);
-            s0 = t0;
-            s1 = t1;
+            d0 = d0.add((DoubleVector) v0.convertShape(VectorOperators.F2D, D, 0));
+            d1 = d1.add((DoubleVector) v0.convertShape(VectorOperators.F2D, D, 1));
+            d2 = d2.add((DoubleVector) v1.convertShape(VectorOperators.F2D, D, 0));
+            d3 = d3.add((DoubleVector) v1.convertShape(VectorOperators.F2D, D, 1));
         }
         FloatVector iota = FloatVector.fromArray(F, IOTA, 0);
-        FloatVector s2 = FloatVector.zero(F);
-        FloatVector k2 = s2;
+        FloatVector zero = FloatVector.zero(F);
         for (; i < to; i += LANES) {
             VectorMask<Float> m = iota.compare(VectorOperators.GE, (float) Math.max(0, i + LANES - to));
             FloatVector v = FloatVector.fromArray(F, a, Math.min(i, to - LANES));
@@ -637,55 +651,45 @@ final class VectorKernel implements CrossEntropyKernel {
                 v = v.blend(LO, v.compare(VectorOperators.LT, LO));
                 v = v.blend(HI, v.compare(VectorOperators.GT, HI));
             }
-            FloatVector t = s2.add(v);
-            FloatVector b = t.sub(s2);
-            FloatVector c = s2.sub(t.sub(b)).add(v.sub(b));
-            if (!clip) {
-                c = c.blend(0f, c.compare(VectorOperators.NE, c));
+            // Adding 0 to an accumulator changes nothing: it starts at +0, so it is never -0.
+            v = zero.blend(v, m);
+            d0 = d0.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0));
+            d1 = d1.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1));
+        }
+        DoubleVector t = d0.add(d2).add(d1.add(d3));
+        if (DLANES > 4) {
+            t = t.add(t.rearrange(DXOR4));
+        }
+        if (DLANES > 2) {
+            t = t.add(t.rearrange(DXOR2));
+        }
+        return t.add(t.rearrange(DXOR1)).lane(0);
+    }
+
+    /**
+     * The lane tree of the double-lane sums, in place: lane {@code l} plus lane {@code l + w} for {@code w} from
+     * {@code DLANES / 2} down to 1 ({@code (s0 + s2) + (s1 + s3)} for four lanes); returns the total. {@link #sum}
+     * does the same with xor shuffles (lane {@code l} plus lane {@code l ^ w}: the same additions in lane 0).
+     */
+    static double foldLanes(double[] s) {
+        for (int w = DLANES / 2; w >= 1; w >>= 1) {
+            for (int l = 0; l < w; l++) {
+                s[l] += s[l + w];
             }
-            k2 = k2.blend(k2.add(c), m);
-            s2 = s2.blend(t, m);
         }
-        // The lane reduction (see reducePair), written out: a helper taking vectors would box them if not inlined.
-        FloatVector h1 = s0.add(s1);
-        FloatVector b1 = h1.sub(s0);
-        FloatVector e1 = s0.sub(h1.sub(b1)).add(s1.sub(b1));
-        FloatVector hi = h1.add(s2);
-        FloatVector b2 = hi.sub(h1);
-        FloatVector e2 = h1.sub(hi.sub(b2)).add(s2.sub(b2));
-        FloatVector lo = e1.add(e2).add(k0.add(k1).add(k2));
-        if (slot >= 0) {
-            // The lanes of a group of rows are reduced together (packedLanes).
-            hi.intoArray(sc.packHi, slot * LANES);
-            lo.intoArray(sc.packLo, slot * LANES);
-            return 0;
+        return s[0];
+    }
+
+    /**
+     * {@link #sum}'s total from its accumulators as scalars: {@code v[q]} summed the terms of element {@code q} of
+     * each step of two vectors ({@code q < LANES} also the rest's lane {@code q}), so accumulator {@code k} lane
+     * {@code l} is {@code v[k * DLANES + l]}; {@code s} is scratch of {@code DLANES}.
+     */
+    static double foldVirtual(double[] v, double[] s) {
+        for (int l = 0; l < DLANES; l++) {
+            s[l] = (v[l] + v[2 * DLANES + l]) + (v[DLANES + l] + v[3 * DLANES + l]);
         }
-        if (LANES > 8) {
-            FloatVector h = hi.rearrange(XOR8);
-            FloatVector t = hi.add(h);
-            FloatVector b = t.sub(hi);
-            lo = lo.add(lo.rearrange(XOR8)).add(hi.sub(t.sub(b)).add(h.sub(b)));
-            hi = t;
-        }
-        if (LANES > 4) {
-            FloatVector h = hi.rearrange(XOR4);
-            FloatVector t = hi.add(h);
-            FloatVector b = t.sub(hi);
-            lo = lo.add(lo.rearrange(XOR4)).add(hi.sub(t.sub(b)).add(h.sub(b)));
-            hi = t;
-        }
-        if (LANES > 2) {
-            FloatVector h = hi.rearrange(XOR2);
-            FloatVector t = hi.add(h);
-            FloatVector b = t.sub(hi);
-            lo = lo.add(lo.rearrange(XOR2)).add(hi.sub(t.sub(b)).add(h.sub(b)));
-            hi = t;
-        }
-        FloatVector h = hi.rearrange(XOR1);
-        FloatVector t = hi.add(h);
-        FloatVector b = t.sub(hi);
-        lo = lo.add(lo.rearrange(XOR1)).add(hi.sub(t.sub(b)).add(h.sub(b)));
-        return join(t.lane(0), lo.lane(0));
+        return foldLanes(s);
     }
 
     /**
@@ -695,7 +699,7 @@ final class VectorKernel implements CrossEntropyKernel {
      */
     static double rowSum(float[] a, int from, int to, int kind, float max) {
         Scratch sc = new Scratch();
-        return kind == EXP ? sumExp(a, from, to, max, sc, -1) : sum(a, from, to, kind == CLIP, sc, -1);
+        return kind == EXP ? sumExp(a, from, to, max, sc, -1) : sum(a, from, to, kind == CLIP, sc);
     }
 
     /** {@link #laneSums} of the {@code LANES} strided rows whose class c sits at {@code a[b + r + c * stride]}. */
@@ -705,36 +709,39 @@ final class VectorKernel implements CrossEntropyKernel {
         return tot;
     }
 
-    /** Fewer than {@code LANES} elements: one scalar sum and its errors ({@link #laneSums}' lanes do the same). */
+    /**
+     * Fewer than {@code LANES} elements, one sequential sum ({@link #laneSums}' lanes do the same): of probabilities
+     * in double, of exps in float with the error of each addition.
+     */
     static double shortSum(float[] a, int from, int to, int kind, float max) {
-        float bias = bias(kind);
-        float s = bias;
+        if (kind != EXP) {
+            double s = 0;
+            for (int i = from; i < to; i++) {
+                s += kind == CLIP ? clip(a[i]) : a[i];
+            }
+            return s;
+        }
+        float s = EXP_BIAS;
         float k = 0f;
         for (int i = from; i < to; i++) {
-            float x = kind == EXP ? FloatMath.exp(a[i] - max) : kind == CLIP ? clip(a[i]) : a[i];
+            float x = FloatMath.exp(a[i] - max);
             float t = s + x;
-            k += error(t, s, x, kind);
+            k += error(t, s, x);
             s = t;
         }
-        return (double) (s - bias) + k;
+        return (double) (s - EXP_BIAS) + k;
     }
 
     /**
-     * The exact rounding error of {@code t = s + y} in scalar code, as the vector sums take it: Fast2Sum for sums of
-     * exps (an accumulator started at {@link #EXP_BIAS} is never the smaller), TwoSum (whatever the magnitudes)
-     * otherwise; NaN from an infinite raw sum is dropped (see {@link #finite}).
+     * The exact rounding error of {@code t = s + y} in scalar code, as the vector sums of exps take it: Fast2Sum (an
+     * accumulator started at {@link #EXP_BIAS} is never the smaller).
      */
-    static float error(float t, float s, float y, int kind) {
-        if (kind == EXP) {
-            return y - (t - s);
-        }
-        float b = t - s;
-        float e = (s - (t - b)) + (y - b);
-        return kind == RAW ? finite(e) : e;
+    static float error(float t, float s, float y) {
+        return y - (t - s);
     }
 
     /*
-     * The lane reduction of the sparse row sums. Each lane holds three accumulators (sum s, summed errors k); per
+     * The lane reduction of the sparse sums of exps. Each lane holds three accumulators (sum s, summed errors k); per
      * lane they become an unevaluated float pair (hi, lo): hi = (s0 + s1) + s2 with the rounding errors of both
      * additions taken exactly (TwoSum) into lo, together with the accumulated errors. The lanes' pairs are then added
      * pairwise (lane l with lane l ^ w, for w = LANES / 2 down to 1), again by TwoSum, and the row sum is
@@ -746,7 +753,7 @@ final class VectorKernel implements CrossEntropyKernel {
      */
 
     /**
-     * The vector lane reduction of {@link #sum} in scalar code, lane by lane: the three accumulators of lane
+     * The vector lane reduction of {@link #sumExp} in scalar code, lane by lane: the three accumulators of lane
      * {@code l} are {@code (s0[l], k0[l])}, {@code (s1[l], k1[l])}, {@code (s2[l], k2[l])}; {@code hi} and
      * {@code lo} are scratch.
      */
@@ -890,15 +897,19 @@ final class VectorKernel implements CrossEntropyKernel {
      * For {@code LANES} strided rows: into {@code tot[row]}, exactly what {@link #sum} ({@code CLIP}, {@code RAW}) or
      * {@link #sumExp} ({@code EXP}) returns for that row's classes {@code [from, to)}. Phase {@code l} replays virtual
      * lane {@code l} of the contiguous loop: the classes that lane {@code l} of each accumulator reads, step by step,
-     * including the masked last step; the per-lane results are then reduced as {@link #reducePair} does.
+     * including the masked last step; the per-lane results are then reduced as {@link #reducePair} does (sums of
+     * exps) or as {@link #foldVirtual} does (probabilities, see {@link #probabilityLaneSums}).
      */
     private static void laneSums(float[] a, int b, int stride, int from, int to, int kind, FloatVector max,
                                  double[] tot, Scratch sc) {
+        if (kind != EXP) {
+            probabilityLaneSums(a, b, stride, from, to, kind == CLIP, tot, sc);
+            return;
+        }
         int len = to - from;
         int base = b + from * stride;
         FloatVector zero = FloatVector.zero(F);
-        float bias = bias(kind);
-        FloatVector start = FloatVector.broadcast(F, bias);
+        FloatVector start = FloatVector.broadcast(F, EXP_BIAS);
         // A row shorter than one vector is one sequential sum (shortSum's): one phase, one accumulator, every class.
         boolean whole = len < LANES;
         int n2 = len / (2 * LANES) * (2 * LANES);
@@ -921,26 +932,12 @@ final class VectorKernel implements CrossEntropyKernel {
                         }
                         c = Math.min(i, len - LANES) + l;
                     }
-                    FloatVector x = FloatVector.fromArray(F, a, base + c * stride);
-                    FloatVector y = kind == EXP ? VectorMath.exp(x.sub(max)) : kind == CLIP
-                            ? x.blend(LO, x.compare(VectorOperators.LT, LO))
-                                    .blend(HI, x.compare(VectorOperators.GT, HI))
-                            : x;
+                    FloatVector y = VectorMath.exp(FloatVector.fromArray(F, a, base + c * stride).sub(max));
                     FloatVector t = s.add(y);
-                    FloatVector e;
-                    if (kind == EXP) {
-                        e = y.sub(t.sub(s));
-                    } else {
-                        FloatVector bt = t.sub(s);
-                        e = s.sub(t.sub(bt)).add(y.sub(bt));
-                    }
-                    if (kind == RAW) {
-                        e = e.blend(0f, e.compare(VectorOperators.NE, e));
-                    }
-                    k = k.add(e);
+                    k = k.add(y.sub(t.sub(s)));
                     s = t;
                 }
-                s.sub(bias).intoArray(acc == 0 ? sc.a : acc == 1 ? sc.c : sc.e, 0);
+                s.sub(EXP_BIAS).intoArray(acc == 0 ? sc.a : acc == 1 ? sc.c : sc.e, 0);
                 k.intoArray(acc == 0 ? sc.b : acc == 1 ? sc.d : sc.f, 0);
             }
             if (whole) {
@@ -979,6 +976,57 @@ final class VectorKernel implements CrossEntropyKernel {
         }
         for (int r = 0; r < LANES; r++) {
             tot[r] = join(virtualHi[0][r], virtualLo[0][r]);
+        }
+    }
+
+    /**
+     * {@link #laneSums} of probabilities: for {@code LANES} strided rows, what {@link #sum} returns for each. Virtual
+     * accumulator {@code q} (element {@code q} of every step of two vectors, then for {@code q < LANES} lane {@code q}
+     * of the rest's unmasked steps) is summed for all rows at once in double, then {@link #foldVirtual} per row.
+     * A row shorter than one vector is one sequential double sum, as {@link #shortSum}.
+     */
+    private static void probabilityLaneSums(float[] a, int b, int stride, int from, int to, boolean clip,
+                                            double[] tot, Scratch sc) {
+        int len = to - from;
+        int base = b + from * stride;
+        boolean whole = len < LANES;
+        int n2 = len / (2 * LANES) * (2 * LANES);
+        double[][] virtual = sc.virtualD;
+        for (int q = 0; q < (whole ? 1 : 2 * LANES); q++) {
+            DoubleVector lo = DoubleVector.zero(D);
+            DoubleVector hi = lo;
+            int end = whole ? len : n2;
+            for (int c = whole ? 0 : q; c < end; c += whole ? 1 : 2 * LANES) {
+                FloatVector x = FloatVector.fromArray(F, a, base + c * stride);
+                if (clip) {
+                    x = x.blend(LO, x.compare(VectorOperators.LT, LO)).blend(HI, x.compare(VectorOperators.GT, HI));
+                }
+                lo = lo.add((DoubleVector) x.convertShape(VectorOperators.F2D, D, 0));
+                hi = hi.add((DoubleVector) x.convertShape(VectorOperators.F2D, D, 1));
+            }
+            for (int i = n2; !whole && q < LANES && i < len; i += LANES) {
+                if (q >= i + LANES - len) {
+                    FloatVector x = FloatVector.fromArray(F, a, base + (Math.min(i, len - LANES) + q) * stride);
+                    if (clip) {
+                        x = x.blend(LO, x.compare(VectorOperators.LT, LO))
+                                .blend(HI, x.compare(VectorOperators.GT, HI));
+                    }
+                    lo = lo.add((DoubleVector) x.convertShape(VectorOperators.F2D, D, 0));
+                    hi = hi.add((DoubleVector) x.convertShape(VectorOperators.F2D, D, 1));
+                }
+            }
+            lo.intoArray(whole ? tot : virtual[q], 0);
+            hi.intoArray(whole ? tot : virtual[q], DLANES);
+        }
+        if (whole) {
+            return;
+        }
+        double[] v = sc.dvirtual;
+        for (int r = 0; r < LANES; r++) {
+            for (int q = 0; q < 2 * LANES; q++) {
+                v[q] = virtual[q][r];
+            }
+            tot[r] = foldVirtual(v, sc.dlanes);
         }
     }
 

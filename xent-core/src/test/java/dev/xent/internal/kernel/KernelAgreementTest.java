@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.xent.ndarray.NdArray;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -556,6 +557,64 @@ class KernelAgreementTest {
                                 "channels first: " + what);
                         checked++;
                     }
+                }
+            }
+        }
+        assertTrue(checked > 1000);
+    }
+
+    /**
+     * Clipped probabilities are multiples of 2^-47 below 1, so the double-lane row sums are exact while a row sums to
+     * less than 64, whatever the order: the SIMD kernel's, its twin's and the channels-first sums all equal the
+     * exact sum, and so the reference's sequential double sum, bit for bit. Rows of normalised probabilities, of
+     * values under the clip bound, of confident rows and of large values up to a sum near 64.
+     */
+    @Test
+    void clippedRowSumsAreExact() {
+        vector();
+        int lanes = VectorMath.LANES;
+        SplittableRandom random = new SplittableRandom(20261124);
+        List<Integer> lengths = new ArrayList<>();
+        for (int len = 1; len <= 6 * lanes + 3; len++) {
+            lengths.add(len);
+        }
+        lengths.addAll(List.of(100, 1000, VectorKernel.BLOCK + 1, 20000));
+        int checked = 0;
+        for (int len : lengths) {
+            for (int variant = 0; variant < 4; variant++) {
+                float[] strided = new float[len * lanes];
+                float[][] rows = new float[lanes][len];
+                for (int r = 0; r < lanes; r++) {
+                    for (int c = 0; c < len; c++) {
+                        // 0: a normalised row; 1: below the clip bound; 2: one dominant entry; 3: a sum near 63
+                        double x = variant == 0 ? random.nextDouble() * 2 / len
+                                : variant == 1 ? random.nextDouble() * 2e-7
+                                : variant == 2 ? (c == r % len ? 0.999 : random.nextDouble() * 1e-3 / len)
+                                : Math.min(1, 63.0 / len) * random.nextDouble() * 0.999;
+                        rows[r][c] = (float) x;
+                        strided[c * lanes + r] = (float) x;
+                    }
+                }
+                double[] lanesSum = VectorKernel.stridedSums(strided, 0, lanes, 0, len, VectorKernel.CLIP, 0f);
+                for (int r = 0; r < lanes; r++) {
+                    BigDecimal exact = BigDecimal.ZERO;
+                    double sequential = 0;
+                    for (float x : rows[r]) {
+                        float clipped = Math.max(LO, Math.min(x, HI));
+                        exact = exact.add(new BigDecimal(clipped));
+                        sequential += clipped;
+                    }
+                    String what = "variant " + variant + ", " + len + " classes, row " + r;
+                    assertTrue(exact.compareTo(BigDecimal.valueOf(64)) < 0, what);
+                    assertEquals(0, exact.compareTo(new BigDecimal(sequential)), "sequential: " + what);
+                    double simd = VectorKernel.rowSum(rows[r], 0, len, VectorKernel.CLIP, 0f);
+                    assertEquals(Double.doubleToLongBits(sequential), Double.doubleToLongBits(simd), "SIMD: " + what);
+                    assertEquals(Double.doubleToLongBits(sequential),
+                            Double.doubleToLongBits(LaneTwin.rowSum(rows[r], 0, len, VectorKernel.CLIP, 0f)),
+                            "twin: " + what);
+                    assertEquals(Double.doubleToLongBits(sequential), Double.doubleToLongBits(lanesSum[r]),
+                            "channels first: " + what);
+                    checked++;
                 }
             }
         }
