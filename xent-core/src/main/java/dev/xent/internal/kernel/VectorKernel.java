@@ -38,14 +38,13 @@ import jdk.incubator.vector.VectorSpecies;
  * lanes that carry beside them the exact rounding error of every addition (Fast2Sum, made exact by starting each
  * accumulator at {@link #EXP_BIAS}), reduced to a row sum as float pairs by error-free additions
  * (see {@link #reducePair}); a sparse row of fewer than {@link #MIN_VECTOR} classes is one sequential sum in double
- * instead. Categorical
- * sums are float lanes combined in double, with the same exact errors for the sum of exps of logits and Kahan's
- * compensation for the others;
- * and the one log per row is taken in double (sparse: {@link FloatMath#logDouble}, within one ulp of {@code Math.log},
- * for the lanes of a row group at once by {@link VectorMath#logDouble}; categorical: {@code Math.log}), so each result
- * is within float32 rounding of the {@link ScalarKernel} reference. One documented exception: categorical
- * cross-entropy from logits whose differences exceed the float range (about 3e38, e.g. logits of +-2e38) overflows
- * to infinity or NaN here, as it does in Keras (float32), where the reference, computing in double, stays finite.
+ * instead. Categorical sums are float lanes combined in double, with the same exact errors for the sum of exps of
+ * logits and Kahan's compensation for the others; and the one log per row is taken in double (sparse:
+ * {@link FloatMath#logDouble}, within one ulp of {@code Math.log}, for the lanes of a row group at once by
+ * {@link VectorMath#logDouble}; categorical: {@code Math.log}), so each result is within float32 rounding of the
+ * {@link ScalarKernel} reference. One documented exception: categorical cross-entropy from logits whose differences
+ * exceed the float range (about 3e38, e.g. logits of +-2e38) overflows to infinity or NaN here, as it does in Keras
+ * (float32), where the reference, computing in double, stays finite.
  *
  * <p>A row's result depends only on its data: not on the lane, chunk or thread that computed it, nor on where the
  * class axis is. Rows with fewer than {@link #MIN_VECTOR} classes use one sequential order everywhere (the lanes of
@@ -323,7 +322,7 @@ final class VectorKernel implements CrossEntropyKernel {
                         maxes[r] = max;
                         sumExp(a, rb, rb + classes, max, sc, r);
                     } else {
-                        sc.tot[r] = sum(a, rb, rb + classes, clip, sc);
+                        sc.tot[r] = sum(a, rb, rb + classes, clip);
                     }
                 }
                 if (logits) {
@@ -438,7 +437,7 @@ final class VectorKernel implements CrossEntropyKernel {
             }
             default:
                 boolean clip = mode == ProbabilityMode.CLIP_THEN_NORMALIZE;
-                return finishSparse(mode, sum(a, rb, rb + classes, clip, sc), 0f, a[rb + label]);
+                return finishSparse(mode, sum(a, rb, rb + classes, clip), 0f, a[rb + label]);
         }
     }
 
@@ -614,12 +613,14 @@ final class VectorKernel implements CrossEntropyKernel {
      * step reads), the rest re-reads the row's last vector with the lanes already counted zeroed into the first two,
      * and the accumulators are added in a fixed tree (foldLanes). Clipped probabilities are multiples of 2^-47 below
      * 1, so while a row sums to less than 64 every partial sum is exact in double and the order does not matter: the
-     * row sum is the exact sum, the reference's sequential double sum bit for bit. Float lanes with TwoSum (as the
-     * sums of exps keep) cost six operations per vector against the widening's three and were slower at 100 classes.
+     * row sum is the exact sum, the reference's sequential double sum bit for bit. Float lanes with TwoSum (which the
+     * sums of exps keep, as Fast2Sum) took six operations per vector against the widening's five (two conversions, an
+     * extract, two additions); the double lanes are as fast at 100 classes, and the twin replays them at twice the
+     * speed (docs/benchmarks.md, ninth session).
      */
 
     /** {@code sum clip(a[i])} (or the raw sum) over {@code [from, to)} in double lanes (see above). */
-    private static double sum(float[] a, int from, int to, boolean clip, Scratch sc) {
+    private static double sum(float[] a, int from, int to, boolean clip) {
         if (to - from < LANES) {
             return shortSum(a, from, to, clip ? CLIP : RAW, 0f);
         }
@@ -699,7 +700,7 @@ final class VectorKernel implements CrossEntropyKernel {
      */
     static double rowSum(float[] a, int from, int to, int kind, float max) {
         Scratch sc = new Scratch();
-        return kind == EXP ? sumExp(a, from, to, max, sc, -1) : sum(a, from, to, kind == CLIP, sc);
+        return kind == EXP ? sumExp(a, from, to, max, sc, -1) : sum(a, from, to, kind == CLIP);
     }
 
     /** {@link #laneSums} of the {@code LANES} strided rows whose class c sits at {@code a[b + r + c * stride]}. */
