@@ -536,10 +536,10 @@ final class LaneTwin implements CrossEntropyKernel {
             double s2 = 0;
             double s3 = 0;
             for (int i = from + g; i < mainEnd; i += 2 * LANES) {
-                s0 += clip ? clip(a[i]) : a[i];
-                s1 += clip ? clip(a[i + 1]) : a[i + 1];
-                s2 += clip ? clip(a[i + 2]) : a[i + 2];
-                s3 += clip ? clip(a[i + 3]) : a[i + 3];
+                s0 += term(a[i], clip);
+                s1 += term(a[i + 1], clip);
+                s2 += term(a[i + 2], clip);
+                s3 += term(a[i + 3], clip);
             }
             v[g] = s0;
             v[g + 1] = s1;
@@ -549,10 +549,15 @@ final class LaneTwin implements CrossEntropyKernel {
         for (int i = mainEnd; i < to; i += LANES) {
             int b = Math.min(i, to - LANES);
             for (int l = Math.max(0, i + LANES - to); l < LANES; l++) {
-                v[l] += clip ? clip(a[b + l]) : a[b + l];
+                v[l] += term(a[b + l], clip);
             }
         }
         return VectorKernel.foldVirtual(v, ln.dlanes);
+    }
+
+    /** A probability as its sum takes it: clipped (TF order) or raw. */
+    private static float term(float x, boolean clip) {
+        return clip ? clip(x) : x;
     }
 
     /** {@link #sum} for tests (see {@code VectorKernel.rowSum}). */

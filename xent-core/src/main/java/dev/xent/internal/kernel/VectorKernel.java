@@ -82,15 +82,15 @@ final class VectorKernel implements CrossEntropyKernel {
     private static final int DLANES = LANES / 2;
 
     /** Lane {@code l} to lane {@code l ^ w}: the partner of each lane at one level of the lane tree. */
-    private static final VectorShuffle<Float> XOR1 = xor(1);
-    private static final VectorShuffle<Float> XOR2 = xor(2);
-    private static final VectorShuffle<Float> XOR4 = xor(4);
-    private static final VectorShuffle<Float> XOR8 = xor(8);
+    private static final VectorShuffle<Float> XOR1 = xor(F, 1);
+    private static final VectorShuffle<Float> XOR2 = xor(F, 2);
+    private static final VectorShuffle<Float> XOR4 = xor(F, 4);
+    private static final VectorShuffle<Float> XOR8 = xor(F, 8);
 
     /** The same for double lanes (the lane tree of the probability sums, see foldLanes). */
-    private static final VectorShuffle<Double> DXOR1 = dxor(1);
-    private static final VectorShuffle<Double> DXOR2 = dxor(2);
-    private static final VectorShuffle<Double> DXOR4 = dxor(4);
+    private static final VectorShuffle<Double> DXOR1 = xor(D, 1);
+    private static final VectorShuffle<Double> DXOR2 = xor(D, 2);
+    private static final VectorShuffle<Double> DXOR4 = xor(D, 4);
 
     /** Lanes whose index has bit {@code w} set (packedLanes). */
     private static final VectorMask<Float> BIT1 = bit(1);
@@ -114,20 +114,13 @@ final class VectorKernel implements CrossEntropyKernel {
         return VectorMask.fromArray(F, set, 0);
     }
 
-    private static VectorShuffle<Float> xor(int w) {
-        int[] to = new int[LANES];
-        for (int l = 0; l < LANES; l++) {
-            to[l] = (l ^ w) & (LANES - 1);
+    private static <E> VectorShuffle<E> xor(VectorSpecies<E> species, int w) {
+        int lanes = species.length();
+        int[] to = new int[lanes];
+        for (int l = 0; l < lanes; l++) {
+            to[l] = (l ^ w) & (lanes - 1);
         }
-        return VectorShuffle.fromArray(F, to, 0);
-    }
-
-    private static VectorShuffle<Double> dxor(int w) {
-        int[] to = new int[DLANES];
-        for (int l = 0; l < DLANES; l++) {
-            to[l] = (l ^ w) & (DLANES - 1);
-        }
-        return VectorShuffle.fromArray(D, to, 0);
+        return VectorShuffle.fromArray(species, to, 0);
     }
 
     private VectorKernel() {}
@@ -154,8 +147,8 @@ final class VectorKernel implements CrossEntropyKernel {
         final float[][] virtualHi = new float[LANES][LANES];
         final float[][] virtualLo = new float[LANES][LANES];
         /** Probability sums: the double accumulators of {@link #probabilityLaneSums} and the lane tree's scratch. */
-        final double[][] virtualD = new double[2 * LANES][LANES];
-        final double[] dvirtual = new double[2 * LANES];
+        final double[][] virtualSums = new double[2 * LANES][LANES];
+        final double[] virtualRow = new double[2 * LANES];
         final double[] dlanes = new double[DLANES];
         final double[] tot = new double[LANES];
         final double[] tot2 = new double[LANES];
@@ -992,7 +985,7 @@ final class VectorKernel implements CrossEntropyKernel {
         int base = b + from * stride;
         boolean whole = len < LANES;
         int n2 = len / (2 * LANES) * (2 * LANES);
-        double[][] virtual = sc.virtualD;
+        double[][] virtual = sc.virtualSums;
         for (int q = 0; q < (whole ? 1 : 2 * LANES); q++) {
             DoubleVector lo = DoubleVector.zero(D);
             DoubleVector hi = lo;
@@ -1022,7 +1015,7 @@ final class VectorKernel implements CrossEntropyKernel {
         if (whole) {
             return;
         }
-        double[] v = sc.dvirtual;
+        double[] v = sc.virtualRow;
         for (int r = 0; r < LANES; r++) {
             for (int q = 0; q < 2 * LANES; q++) {
                 v[q] = virtual[q][r];
