@@ -9,8 +9,8 @@ import java.util.Map;
  *
  * <pre>{@code
  * var m = Poisson.builder().build();
- * m.updateState(NdArray.of(new float[] {4, 8, 12, 8, 1, 3}, 2, 3), NdArray.of(new float[] {12, 8, 1, 3, 2, 4}, 2, 3));
- * m.result();   // -3.1180415
+ * m.updateState(NdArray.of(new float[] {0, 1, 0, 0}, 2, 2), NdArray.of(new float[] {1, 1, 0, 0}, 2, 2));
+ * m.result();   // 0.49999997
  * }</pre>
  *
  * <p>Computed in float32 (float64 for float64 predictions); NaN propagates to the result until reset. Not
