@@ -110,4 +110,19 @@ public final class ConfigReader {
         String shown = value instanceof String ? "\"" + value + "\"" : String.valueOf(value);
         return new IllegalArgumentException(className + " config '" + key + "' (" + shown + ") " + rule);
     }
+
+    /**
+     * A config's {@code fn} (a {@code MeanMetricWrapper}'s or {@code LossFunctionWrapper}'s function, as Keras
+     * serializes it: a name, or {@code {"class_name": "function", "config": NAME, ...}}) must name {@code function}.
+     */
+    public static void checkFn(Object fn, dev.xent.catalog.KerasFunction function, String owner) {
+        Object named = fn;
+        if (fn instanceof Map) {
+            named = ((Map<?, ?>) fn).get("config");
+        }
+        if (!(named instanceof String) || !function.isNamed((String) named)) {
+            String shown = fn instanceof String ? "\"" + fn + "\"" : String.valueOf(fn);
+            throw new IllegalArgumentException(owner + " config 'fn' (" + shown + ") must name " + function.name());
+        }
+    }
 }

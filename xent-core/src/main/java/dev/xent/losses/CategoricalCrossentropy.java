@@ -1,13 +1,6 @@
 package dev.xent.losses;
 
-import dev.xent.internal.Checks;
-import dev.xent.internal.ConfigReader;
-import dev.xent.internal.CrossEntropyOps;
-import dev.xent.internal.ElementValues;
-import dev.xent.internal.Gradients;
-import dev.xent.ndarray.DType;
-import dev.xent.ndarray.NdArray;
-import java.util.LinkedHashMap;
+import dev.xent.catalog.Catalog;
 import java.util.Map;
 
 /**
@@ -28,142 +21,78 @@ import java.util.Map;
  */
 public final class CategoricalCrossentropy extends Loss {
 
-    public static final String DEFAULT_NAME = "categorical_crossentropy";
-
-    private final boolean fromLogits;
-    private final Number labelSmoothing;
-    private final int axis;
-    private final boolean smoothOverClassAxis;
+    public static final String DEFAULT_NAME = Catalog.CATEGORICAL_CROSSENTROPY.name();
 
     private CategoricalCrossentropy(Builder b) {
-        super(b.name, b.reduction, b.dtype);
-        Checks.checkLabelSmoothing(b.labelSmoothing.doubleValue());
-        this.fromLogits = b.fromLogits;
-        this.labelSmoothing = b.labelSmoothing;
-        this.axis = b.axis;
-        this.smoothOverClassAxis = b.smoothOverClassAxis;
+        super(b);
     }
 
+    /** A builder with Keras's defaults. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** A builder holding this loss's options. */
     public Builder toBuilder() {
-        Builder b = new Builder().name(name()).dtype(dtype()).fromLogits(fromLogits).axis(axis)
-                .smoothOverClassAxis(smoothOverClassAxis);
-        b.labelSmoothing = labelSmoothing;
-        b.reduction = reductionConfigValue();
-        return b;
+        return new Builder().from(this);
     }
 
-    /** Keras's {@code from_config}: keys {@code name, reduction, from_logits, label_smoothing, axis} (and {@code dtype}). */
+    /**
+     * Keras's {@code from_config}: the keys of {@code get_config()}, each optional, and {@code dtype} and
+     * {@code fn}, which Keras's constructor takes; tf.keras 2's {@code "reduction": "auto"} reads as
+     * {@code sum_over_batch_size}.
+     *
+     * @throws IllegalArgumentException on an unknown key, a value of the wrong type, or one that breaks its rule
+     */
     public static CategoricalCrossentropy fromConfig(Map<String, ?> config) {
-        ConfigReader r = new ConfigReader(config, "CategoricalCrossentropy",
-                "name", "reduction", "from_logits", "label_smoothing", "axis", "dtype");
-        Builder b = builder().name(r.string("name", DEFAULT_NAME)).fromLogits(r.bool("from_logits", false))
-                .axis(r.integer("axis", -1)).dtype(r.dtype("dtype", DType.FLOAT32));
-        b.labelSmoothing = r.number("label_smoothing", 0.0);
-        b.reduction = r.string("reduction", Reduction.SUM_OVER_BATCH_SIZE.kerasName());
-        return b.build();
+        return builder().config(config).build();
     }
 
-    @Override
-    public Map<String, Object> getConfig() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("name", name());
-        c.put("reduction", reductionConfigValue());
-        c.put("from_logits", fromLogits);
-        c.put("label_smoothing", labelSmoothing);
-        c.put("axis", axis);
-        return c;
+    public boolean fromLogits() {
+        return arguments().bool("from_logits");
+    }
+
+    public double labelSmoothing() {
+        return arguments().number("label_smoothing");
+    }
+
+    public int axis() {
+        return arguments().integer("axis");
     }
 
     /** Convenience: the reduced loss of rows of targets against rows of predictions. */
     public double value(float[][] targets, float[][] predictions) {
-        return value(NdArray.of(targets), NdArray.of(predictions));
-    }
-
-    public boolean fromLogits() {
-        return fromLogits;
-    }
-
-    public double labelSmoothing() {
-        return labelSmoothing.doubleValue();
-    }
-
-    public int axis() {
-        return axis;
-    }
-
-    @Override
-    ElementValues values(NdArray yTrue, NdArray yPred) {
-        return CrossEntropyOps.categorical(yTrue, yPred, fromLogits, labelSmoothing.doubleValue(), axis,
-                smoothOverClassAxis, precision(),
-                true);
-    }
-
-    @Override
-    double[] gradientOf(NdArray yTrue, NdArray yPred, ElementValues values, NdArray sampleWeight,
-                        String reduction) {
-        return Gradients.categorical(yTrue, yPred, fromLogits, labelSmoothing.doubleValue(), axis,
-                smoothOverClassAxis, values, sampleWeight, reduction);
+        return value(dev.xent.ndarray.NdArray.of(targets), dev.xent.ndarray.NdArray.of(predictions));
     }
 
     /** Options, with Keras's defaults. */
-    public static final class Builder {
-        private String name = DEFAULT_NAME;
-        private String reduction = Reduction.SUM_OVER_BATCH_SIZE.kerasName();
-        private DType dtype = DType.FLOAT32;
-        private boolean fromLogits;
-        private Number labelSmoothing = 0.0;
-        private int axis = -1;
-        private boolean smoothOverClassAxis;
+    public static final class Builder extends LossBuilder<Builder, CategoricalCrossentropy> {
 
-        private Builder() {}
-
-        public Builder name(String name) {
-            this.name = name;
-            return this;
+        private Builder() {
+            super(Catalog.CATEGORICAL_CROSSENTROPY, CategoricalCrossentropy::new);
         }
 
-        public Builder reduction(Reduction reduction) {
-            this.reduction = reduction.kerasName();
-            return this;
-        }
-
-        public Builder dtype(DType dtype) {
-            this.dtype = dtype;
-            return this;
-        }
-
+        /** Whether predictions are logits (default false: probabilities). */
         public Builder fromLogits(boolean fromLogits) {
-            this.fromLogits = fromLogits;
-            return this;
+            return set("from_logits", fromLogits);
         }
 
-        /** Label smoothing in [0, 1] (default 0.0). */
+        /** Label smoothing in [0, 1] (default 0). */
         public Builder labelSmoothing(double labelSmoothing) {
-            this.labelSmoothing = labelSmoothing;
-            return this;
+            return set("label_smoothing", labelSmoothing);
         }
 
+        /** The class axis of the predictions, the axis the function reduces over (default -1). */
         public Builder axis(int axis) {
-            this.axis = axis;
-            return this;
+            return set("axis", axis);
         }
 
-        /**
-         * Smooth labels over the size of the class axis, as Keras after 3.15 does, instead of Keras 3.15's last
+        /** Smooth labels over the size of the class axis, as Keras after 3.15 does, instead of Keras 3.15's last
          * axis (default false). The two differ only when {@code axis} is not the last axis. Not part of Keras's
          * config.
          */
         public Builder smoothOverClassAxis(boolean smoothOverClassAxis) {
-            this.smoothOverClassAxis = smoothOverClassAxis;
-            return this;
-        }
-
-        public CategoricalCrossentropy build() {
-            return new CategoricalCrossentropy(this);
+            return set("smooth_over_class_axis", smoothOverClassAxis);
         }
     }
 }

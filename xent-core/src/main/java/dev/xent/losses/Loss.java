@@ -1,5 +1,9 @@
 package dev.xent.losses;
 
+import dev.xent.catalog.Arguments;
+import dev.xent.catalog.KerasFunction;
+import dev.xent.internal.Computation;
+import dev.xent.internal.Computations;
 import dev.xent.internal.CrossEntropyOps;
 import dev.xent.internal.ElementValues;
 import dev.xent.internal.Reductions;
@@ -13,9 +17,16 @@ import java.util.Map;
  * {@link Reduction}. Unlike a metric, a loss divides by the number of elements (or of valid elements with
  * {@code ignoreClass}), not by the sum of weights, unless the reduction is {@code mean_with_sample_weight}.
  *
+ * <p>Every loss is a catalogue function ({@link #function()}) with its arguments ({@link #arguments()}), as Keras's
+ * {@code LossFunctionWrapper} is a function with its keyword arguments.
+ *
  * <p>Instances are immutable and thread-safe.
  */
 public abstract class Loss {
+
+    private final KerasFunction function;
+    private final Arguments arguments;
+    private final Computation computation;
 
     private final String name;
     private final Reduction reduction;
@@ -23,7 +34,11 @@ public abstract class Loss {
     private final String reductionConfigValue;
     private final DType dtype;
 
-    Loss(String name, String reductionConfigValue, DType dtype) {
+    Loss(LossBuilder<?, ?> b) {
+        this(b.function, b.arguments, b.name, b.reduction, b.dtype);
+    }
+
+    private Loss(KerasFunction function, Arguments arguments, String name, String reductionConfigValue, DType dtype) {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("name (" + (name == null ? "null" : "\"\"") + ") must be a non-empty string");
         }
@@ -34,6 +49,19 @@ public abstract class Loss {
         this.reduction = Reduction.fromKerasName(reductionConfigValue);
         this.reductionConfigValue = reductionConfigValue;
         this.dtype = dtype;
+        this.function = function;
+        this.arguments = arguments;
+        this.computation = Computations.of(function);
+    }
+
+    /** The catalogue function this loss reduces. */
+    public final KerasFunction function() {
+        return function;
+    }
+
+    /** The function's arguments (Keras's and xent's extensions). */
+    public final Arguments arguments() {
+        return arguments;
     }
 
     public final String name() {
@@ -58,7 +86,9 @@ public abstract class Loss {
     }
 
     /** Per-element values and mask, before weighting. */
-    abstract ElementValues values(NdArray yTrue, NdArray yPred);
+    final ElementValues values(NdArray yTrue, NdArray yPred) {
+        return computation.values(yTrue, yPred, arguments, precision(), true);
+    }
 
     /** The loss, unweighted. See {@link #call(NdArray, NdArray, NdArray)}. */
     public final NdArray call(NdArray yTrue, NdArray yPred) {
@@ -105,8 +135,10 @@ public abstract class Loss {
     }
 
     /** The flat gradient of the reduced loss with respect to {@code yPred}, given the checked per-element values. */
-    abstract double[] gradientOf(NdArray yTrue, NdArray yPred, ElementValues values, NdArray sampleWeight,
-                                 String reduction);
+    private double[] gradientOf(NdArray yTrue, NdArray yPred, ElementValues values, NdArray sampleWeight,
+                                String reduction) {
+        return computation.gradient(yTrue, yPred, arguments, values, sampleWeight, reduction);
+    }
 
     /** {@link #gradient(NdArray, NdArray, NdArray)} without weights. */
     public final NdArray gradient(NdArray yTrue, NdArray yPred) {
@@ -209,7 +241,9 @@ public abstract class Loss {
     }
 
     /** Keras's {@code get_config()}: Keras's keys in Keras's order (no {@code dtype}, as in Keras). */
-    public abstract Map<String, Object> getConfig();
+    public final Map<String, Object> getConfig() {
+        return function.lossConfig(name, reductionConfigValue, arguments);
+    }
 
     @Override
     public String toString() {

@@ -1,12 +1,6 @@
 package dev.xent.losses;
 
-import dev.xent.internal.ConfigReader;
-import dev.xent.internal.CrossEntropyOps;
-import dev.xent.internal.ElementValues;
-import dev.xent.internal.Gradients;
-import dev.xent.ndarray.DType;
-import dev.xent.ndarray.NdArray;
-import java.util.LinkedHashMap;
+import dev.xent.catalog.Catalog;
 import java.util.Map;
 
 /**
@@ -34,143 +28,77 @@ import java.util.Map;
  */
 public final class SparseCategoricalCrossentropy extends Loss {
 
-    public static final String DEFAULT_NAME = "sparse_categorical_crossentropy";
-
-    private final boolean fromLogits;
-    private final Integer ignoreClass;
-    private final int axis;
-    private final boolean normalizeBeforeClip;
+    public static final String DEFAULT_NAME = Catalog.SPARSE_CATEGORICAL_CROSSENTROPY.name();
 
     private SparseCategoricalCrossentropy(Builder b) {
-        super(b.name, b.reduction, b.dtype);
-        this.fromLogits = b.fromLogits;
-        this.ignoreClass = b.ignoreClass;
-        this.axis = b.axis;
-        this.normalizeBeforeClip = b.normalizeBeforeClip;
+        super(b);
     }
 
+    /** A builder with Keras's defaults. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** A builder holding this loss's options. */
     public Builder toBuilder() {
-        Builder b = new Builder().name(name()).dtype(dtype()).fromLogits(fromLogits).ignoreClass(ignoreClass)
-                .axis(axis).normalizeBeforeClip(normalizeBeforeClip);
-        b.reduction = reductionConfigValue();
-        return b;
+        return new Builder().from(this);
     }
 
     /**
-     * Keras's {@code from_config}: keys {@code name, reduction, from_logits, ignore_class}, and {@code axis},
-     * {@code dtype} (constructor arguments Keras 3.15 does not write), each optional.
+     * Keras's {@code from_config}: the keys of {@code get_config()}, each optional, and {@code dtype} and
+     * {@code fn}, which Keras's constructor takes; tf.keras 2's {@code "reduction": "auto"} reads as
+     * {@code sum_over_batch_size}.
+     *
+     * @throws IllegalArgumentException on an unknown key, a value of the wrong type, or one that breaks its rule
      */
     public static SparseCategoricalCrossentropy fromConfig(Map<String, ?> config) {
-        ConfigReader r = new ConfigReader(config, "SparseCategoricalCrossentropy",
-                "name", "reduction", "from_logits", "ignore_class", "axis", "dtype");
-        Builder b = builder().name(r.string("name", DEFAULT_NAME)).fromLogits(r.bool("from_logits", false))
-                .ignoreClass(r.nullableInteger("ignore_class")).axis(r.integer("axis", -1))
-                .dtype(r.dtype("dtype", DType.FLOAT32));
-        b.reduction = r.string("reduction", Reduction.SUM_OVER_BATCH_SIZE.kerasName());
-        return b.build();
+        return builder().config(config).build();
     }
 
-    @Override
-    public Map<String, Object> getConfig() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("name", name());
-        c.put("reduction", reductionConfigValue());
-        c.put("from_logits", fromLogits);
-        c.put("ignore_class", ignoreClass);
-        if (axis != -1) {
-            c.put("axis", axis);
-        }
-        return c;
+    public boolean fromLogits() {
+        return arguments().bool("from_logits");
+    }
+
+    public Integer ignoreClass() {
+        return arguments().optionalInteger("ignore_class");
+    }
+
+    public int axis() {
+        return arguments().integer("axis");
     }
 
     /** Convenience: the reduced loss of {@code labels[i]} against row {@code predictions[i]}. */
     public double value(int[] labels, float[][] predictions) {
-        return value(NdArray.of(labels), NdArray.of(predictions));
-    }
-
-    public boolean fromLogits() {
-        return fromLogits;
-    }
-
-    public Integer ignoreClass() {
-        return ignoreClass;
-    }
-
-    public int axis() {
-        return axis;
-    }
-
-    @Override
-    ElementValues values(NdArray yTrue, NdArray yPred) {
-        return CrossEntropyOps.sparse(yTrue, yPred, fromLogits, ignoreClass, axis, normalizeBeforeClip, precision(),
-                true);
-    }
-
-    @Override
-    double[] gradientOf(NdArray yTrue, NdArray yPred, ElementValues values, NdArray sampleWeight,
-                        String reduction) {
-        return Gradients.sparse(yTrue, yPred, fromLogits, ignoreClass, axis, normalizeBeforeClip, values,
-                sampleWeight, reduction);
+        return value(dev.xent.ndarray.NdArray.of(labels), dev.xent.ndarray.NdArray.of(predictions));
     }
 
     /** Options, with Keras's defaults. */
-    public static final class Builder {
-        private String name = DEFAULT_NAME;
-        private String reduction = Reduction.SUM_OVER_BATCH_SIZE.kerasName();
-        private DType dtype = DType.FLOAT32;
-        private boolean fromLogits;
-        private Integer ignoreClass;
-        private int axis = -1;
-        private boolean normalizeBeforeClip;
+    public static final class Builder extends LossBuilder<Builder, SparseCategoricalCrossentropy> {
 
-        private Builder() {}
-
-        public Builder name(String name) {
-            this.name = name;
-            return this;
+        private Builder() {
+            super(Catalog.SPARSE_CATEGORICAL_CROSSENTROPY, SparseCategoricalCrossentropy::new);
         }
 
-        /** The reduction (default {@link Reduction#SUM_OVER_BATCH_SIZE}). */
-        public Builder reduction(Reduction reduction) {
-            this.reduction = reduction.kerasName();
-            return this;
-        }
-
-        /** The compute dtype, float32 (default) or float64. */
-        public Builder dtype(DType dtype) {
-            this.dtype = dtype;
-            return this;
-        }
-
+        /** Whether predictions are logits (default false: probabilities). */
         public Builder fromLogits(boolean fromLogits) {
-            this.fromLogits = fromLogits;
-            return this;
+            return set("from_logits", fromLogits);
         }
 
         /** A label value to ignore (such as -1 or 255), or null (default). */
         public Builder ignoreClass(Integer ignoreClass) {
-            this.ignoreClass = ignoreClass;
-            return this;
+            return set("ignore_class", ignoreClass);
         }
 
-        /** The class axis of the predictions (default -1). */
+        /** The class axis of the predictions, the axis the function reduces over (default -1). */
         public Builder axis(int axis) {
-            this.axis = axis;
-            return this;
+            return set("axis", axis);
         }
 
-        /** Probabilities: normalise then clip (Keras on JAX/NumPy/PyTorch) instead of TensorFlow's order. */
+        /** Probabilities: divide by the row sum, then clip (Keras on JAX, NumPy and PyTorch) instead of
+         * TensorFlow's clip, log, renormalise (default false). Not part of Keras's config.
+         */
         public Builder normalizeBeforeClip(boolean normalizeBeforeClip) {
-            this.normalizeBeforeClip = normalizeBeforeClip;
-            return this;
-        }
-
-        public SparseCategoricalCrossentropy build() {
-            return new SparseCategoricalCrossentropy(this);
+            return set("normalize_before_clip", normalizeBeforeClip);
         }
     }
 }

@@ -1,10 +1,6 @@
 package dev.xent.metrics;
 
-import dev.xent.internal.AccuracyOps;
-import dev.xent.internal.ConfigReader;
-import dev.xent.internal.ElementValues;
-import dev.xent.ndarray.DType;
-import dev.xent.ndarray.NdArray;
+import dev.xent.catalog.Catalog;
 import java.util.Map;
 
 /**
@@ -30,55 +26,36 @@ import java.util.Map;
  */
 public final class CategoricalAccuracy extends MeanMetricWrapper {
 
-    public static final String DEFAULT_NAME = "categorical_accuracy";
+    public static final String DEFAULT_NAME = Catalog.CATEGORICAL_ACCURACY.name();
 
     private CategoricalAccuracy(Builder b) {
-        super(b.name, b.dtype);
+        super(b);
     }
 
+    /** A builder with Keras's defaults. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** A builder holding this metric's options. */
     public Builder toBuilder() {
-        return new Builder().name(name()).dtype(dtype());
+        return new Builder().from(this);
     }
 
     /**
-     * Keras's {@code from_config}: keys {@code name, dtype}, each optional.
+     * Keras's {@code from_config}: the keys of {@code get_config()}, each optional.
      *
-     * @throws IllegalArgumentException on an unknown key or a value of the wrong type
+     * @throws IllegalArgumentException on an unknown key, a value of the wrong type, or one that breaks its rule
      */
     public static CategoricalAccuracy fromConfig(Map<String, ?> config) {
-        ConfigReader r = new ConfigReader(config, "CategoricalAccuracy", "name", "dtype");
-        return builder().name(r.string("name", DEFAULT_NAME)).dtype(r.dtype("dtype", DType.FLOAT32)).build();
-    }
-
-    @Override
-    ElementValues values(NdArray yTrue, NdArray yPred) {
-        return AccuracyOps.categorical(yTrue, yPred);
+        return builder().config(config).build();
     }
 
     /** Options, with Keras's defaults. */
-    public static final class Builder {
-        private String name = DEFAULT_NAME;
-        private DType dtype = DType.FLOAT32;
+    public static final class Builder extends MetricBuilder<Builder, CategoricalAccuracy> {
 
-        private Builder() {}
-
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        /** The state's dtype: float32 (default) or float64. */
-        public Builder dtype(DType dtype) {
-            this.dtype = dtype;
-            return this;
-        }
-
-        public CategoricalAccuracy build() {
-            return new CategoricalAccuracy(this);
+        private Builder() {
+            super(Catalog.CATEGORICAL_ACCURACY, CategoricalAccuracy::new);
         }
     }
 }

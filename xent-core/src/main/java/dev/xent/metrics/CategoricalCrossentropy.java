@@ -1,12 +1,6 @@
 package dev.xent.metrics;
 
-import dev.xent.internal.Checks;
-import dev.xent.internal.ConfigReader;
-import dev.xent.internal.CrossEntropyOps;
-import dev.xent.internal.ElementValues;
-import dev.xent.ndarray.DType;
-import dev.xent.ndarray.NdArray;
-import java.util.LinkedHashMap;
+import dev.xent.catalog.Catalog;
 import java.util.Map;
 
 /**
@@ -31,141 +25,76 @@ import java.util.Map;
  */
 public final class CategoricalCrossentropy extends MeanMetricWrapper {
 
-    public static final String DEFAULT_NAME = "categorical_crossentropy";
-
-    private final boolean fromLogits;
-    /** As given: Keras's metric default is the int 0, and configs keep the type. */
-    private final Number labelSmoothing;
-    private final int axis;
-    private final boolean smoothOverClassAxis;
+    public static final String DEFAULT_NAME = Catalog.CATEGORICAL_CROSSENTROPY.name();
 
     private CategoricalCrossentropy(Builder b) {
-        super(b.name, b.dtype);
-        Checks.checkLabelSmoothing(b.labelSmoothing.doubleValue());
-        this.fromLogits = b.fromLogits;
-        this.labelSmoothing = b.labelSmoothing;
-        this.axis = b.axis;
-        this.smoothOverClassAxis = b.smoothOverClassAxis;
+        super(b);
     }
 
+    /** A builder with Keras's defaults. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** A builder holding this metric's options. */
     public Builder toBuilder() {
-        Builder b = new Builder().name(name()).dtype(dtype()).fromLogits(fromLogits).axis(axis)
-                .smoothOverClassAxis(smoothOverClassAxis);
-        b.labelSmoothing = labelSmoothing;
-        return b;
+        return new Builder().from(this);
     }
 
     /**
-     * Keras's {@code from_config}: keys {@code name, dtype, from_logits, label_smoothing, axis}, each optional.
+     * Keras's {@code from_config}: the keys of {@code get_config()}, each optional.
      *
-     * @throws IllegalArgumentException on an unknown key, a value of the wrong type, or label smoothing outside [0, 1]
+     * @throws IllegalArgumentException on an unknown key, a value of the wrong type, or one that breaks its rule
      */
     public static CategoricalCrossentropy fromConfig(Map<String, ?> config) {
-        ConfigReader r = new ConfigReader(config, "CategoricalCrossentropy",
-                "name", "dtype", "from_logits", "label_smoothing", "axis");
-        Builder b = builder().name(r.string("name", DEFAULT_NAME)).dtype(r.dtype("dtype", DType.FLOAT32))
-                .fromLogits(r.bool("from_logits", false)).axis(r.integer("axis", -1));
-        b.labelSmoothing = r.number("label_smoothing", 0);
-        return b.build();
+        return builder().config(config).build();
     }
 
-    /** {@code name, dtype, from_logits, label_smoothing, axis}, as Keras 3.15 writes them. */
-    @Override
-    public Map<String, Object> getConfig() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("name", name());
-        c.put("dtype", dtype().kerasName());
-        c.put("from_logits", fromLogits);
-        c.put("label_smoothing", labelSmoothing);
-        c.put("axis", axis);
-        return c;
+    public boolean fromLogits() {
+        return arguments().bool("from_logits");
+    }
+
+    public double labelSmoothing() {
+        return arguments().number("label_smoothing");
+    }
+
+    public int axis() {
+        return arguments().integer("axis");
     }
 
     /** Convenience for the common case of rows of targets and predictions (copied once). */
     public void updateState(float[][] targets, float[][] predictions) {
-        updateState(NdArray.of(targets), NdArray.of(predictions));
-    }
-
-    public boolean fromLogits() {
-        return fromLogits;
-    }
-
-    public double labelSmoothing() {
-        return labelSmoothing.doubleValue();
-    }
-
-    public int axis() {
-        return axis;
-    }
-
-    @Override
-    Object options() {
-        return java.util.List.of(getConfig(), smoothOverClassAxis);
-    }
-
-    @Override
-    ElementValues values(NdArray yTrue, NdArray yPred) {
-        return CrossEntropyOps.categorical(yTrue, yPred, fromLogits, labelSmoothing.doubleValue(), axis,
-                smoothOverClassAxis,
-                CrossEntropyOps.precisionOf(yPred), false);
+        updateState(dev.xent.ndarray.NdArray.of(targets), dev.xent.ndarray.NdArray.of(predictions));
     }
 
     /** Options, with Keras's defaults. */
-    public static final class Builder {
-        private String name = DEFAULT_NAME;
-        private DType dtype = DType.FLOAT32;
-        private boolean fromLogits;
-        private Number labelSmoothing = 0;
-        private int axis = -1;
-        private boolean smoothOverClassAxis;
+    public static final class Builder extends MetricBuilder<Builder, CategoricalCrossentropy> {
 
-        private Builder() {}
-
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        /** The state's dtype: float32 (default) or float64. */
-        public Builder dtype(DType dtype) {
-            this.dtype = dtype;
-            return this;
+        private Builder() {
+            super(Catalog.CATEGORICAL_CROSSENTROPY, CategoricalCrossentropy::new);
         }
 
         /** Whether predictions are logits (default false: probabilities). */
         public Builder fromLogits(boolean fromLogits) {
-            this.fromLogits = fromLogits;
-            return this;
+            return set("from_logits", fromLogits);
         }
 
         /** Label smoothing in [0, 1] (default 0). */
         public Builder labelSmoothing(double labelSmoothing) {
-            this.labelSmoothing = labelSmoothing;
-            return this;
+            return set("label_smoothing", labelSmoothing);
         }
 
-        /** The class axis (default -1). */
+        /** The class axis of the predictions, the axis the function reduces over (default -1). */
         public Builder axis(int axis) {
-            this.axis = axis;
-            return this;
+            return set("axis", axis);
         }
 
-        /**
-         * Smooth labels over the size of the class axis, as Keras after 3.15 does, instead of Keras 3.15's last
+        /** Smooth labels over the size of the class axis, as Keras after 3.15 does, instead of Keras 3.15's last
          * axis (default false). The two differ only when {@code axis} is not the last axis. Not part of Keras's
          * config.
          */
         public Builder smoothOverClassAxis(boolean smoothOverClassAxis) {
-            this.smoothOverClassAxis = smoothOverClassAxis;
-            return this;
-        }
-
-        public CategoricalCrossentropy build() {
-            return new CategoricalCrossentropy(this);
+            return set("smooth_over_class_axis", smoothOverClassAxis);
         }
     }
 }

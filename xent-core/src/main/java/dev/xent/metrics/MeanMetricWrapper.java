@@ -1,5 +1,9 @@
 package dev.xent.metrics;
 
+import dev.xent.catalog.Arguments;
+import dev.xent.catalog.KerasFunction;
+import dev.xent.internal.Computation;
+import dev.xent.internal.Computations;
 import dev.xent.internal.CrossEntropyOps;
 import dev.xent.internal.ElementValues;
 import dev.xent.internal.Reductions;
@@ -22,11 +26,19 @@ import java.util.Map;
  * double value = mae.result();
  * }</pre>
  *
+ * <p>The metrics of the {@link dev.xent.catalog.Catalog} are wrappers of their Keras function too:
+ * {@link #builder(KerasFunction)} makes one for any catalogue function, which is what Keras's
+ * {@code compile(metrics=["binary_focal_crossentropy"])} computes for a function without a metric class.
+ *
  * <p>Not thread-safe; give each thread its own and {@link #merge} them.
  */
 public class MeanMetricWrapper extends AbstractMean {
 
     private final MetricFunction fn;
+    /** The catalogue function and its arguments; null for a wrapper of a user's {@link MetricFunction}. */
+    private final KerasFunction function;
+    private final Arguments arguments;
+    private final Computation computation;
 
     /** Wraps {@code fn}, whose values are averaged per sample and then over samples. */
     public MeanMetricWrapper(MetricFunction fn, String name, DType dtype) {
@@ -35,16 +47,48 @@ public class MeanMetricWrapper extends AbstractMean {
             throw new NullPointerException("fn must not be null");
         }
         this.fn = fn;
+        this.function = null;
+        this.arguments = null;
+        this.computation = null;
     }
 
-    /** For the built-in metrics, which override {@link #values}. */
-    MeanMetricWrapper(String name, DType dtype) {
-        super(name, dtype);
+    /** A metric of a catalogue function, with the builder's checked arguments. */
+    MeanMetricWrapper(MetricBuilder<?, ?> b) {
+        super(b.name, b.dtype);
         this.fn = null;
+        this.function = b.function;
+        this.arguments = b.arguments;
+        this.computation = Computations.of(function);
+    }
+
+    /**
+     * A builder for the streaming mean of catalogue function {@code function} (any of them; the classes such as
+     * {@link BinaryCrossentropy} are the same with typed setters).
+     *
+     * <pre>{@code
+     * MeanMetricWrapper focal = MeanMetricWrapper.builder(Catalog.get("binary_focal_crossentropy"))
+     *     .set("gamma", 3.0).build();
+     * }</pre>
+     */
+    public static Builder builder(KerasFunction function) {
+        return new Builder(function);
+    }
+
+    /** The catalogue function this metric averages, or null for a wrapper of a user's function. */
+    public final KerasFunction function() {
+        return function;
+    }
+
+    /** The function's arguments (Keras's and xent's extensions), or null for a wrapper of a user's function. */
+    public final Arguments arguments() {
+        return arguments;
     }
 
     /** The per-element values (and mask) of one update. */
     ElementValues values(NdArray yTrue, NdArray yPred) {
+        if (computation != null) {
+            return computation.values(yTrue, yPred, arguments, CrossEntropyOps.precisionOf(yPred), false);
+        }
         NdArray v = fn.apply(yTrue, yPred);
         double[] d = new double[v.size()];
         for (int i = 0; i < d.length; i++) {
@@ -55,7 +99,7 @@ public class MeanMetricWrapper extends AbstractMean {
 
     /** Whether a mask also applies when no weight is given (only for the ignored-count option). */
     boolean maskWithoutWeight() {
-        return false;
+        return computation != null && computation.maskWithoutWeight(arguments);
     }
 
     /** Adds one batch, unweighted. */
@@ -112,10 +156,41 @@ public class MeanMetricWrapper extends AbstractMean {
     }
 
     @Override
+    Object options() {
+        return arguments == null ? getConfig() : java.util.List.of(getConfig(), arguments);
+    }
+
+    /**
+     * Keras's {@code get_config()}: {@code name}, {@code dtype}, then the class's keys as Keras writes them (for a
+     * wrapper of a catalogue function without a class: {@code fn} and the arguments that differ from the defaults).
+     */
+    @Override
     public Map<String, Object> getConfig() {
+        if (function != null) {
+            return function.metricConfig(name(), dtype(), arguments);
+        }
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("name", name());
         config.put("dtype", dtype().kerasName());
         return config;
+    }
+
+    /** A builder of {@link MeanMetricWrapper} for any catalogue function, setting arguments by Keras's names. */
+    public static final class Builder extends MetricBuilder<Builder, MeanMetricWrapper> {
+        private Builder(KerasFunction function) {
+            super(function, MeanMetricWrapper::new);
+        }
+
+        /** Sets the argument Keras names {@code key} (such as {@code "gamma"}); checked by {@link #build()}. */
+        @Override
+        public Builder set(String key, Object value) {
+            return super.set(key, value);
+        }
+
+        /** {@code config}'s keys (Keras's {@code get_config()}) over these options. */
+        @Override
+        public Builder config(Map<String, ?> config) {
+            return super.config(config);
+        }
     }
 }

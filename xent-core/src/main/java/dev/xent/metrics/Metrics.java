@@ -65,6 +65,16 @@ public final class Metrics {
         return toArray(AccuracyOps.topK(yTrue, yPred, k));
     }
 
+    /**
+     * 1 where {@code (yPred > threshold)} equals {@code yTrue}, after aligning ranks as Keras does; the threshold is
+     * compared in float32, as Keras casts it.
+     *
+     * @throws IllegalArgumentException when the shapes do not match after the rank alignment
+     */
+    public static NdArray binaryAccuracy(NdArray yTrue, NdArray yPred, double threshold) {
+        return dev.xent.catalog.Catalog.BINARY_ACCURACY.call(yTrue, yPred, java.util.Map.of("threshold", threshold));
+    }
+
     private static NdArray toArray(ElementValues v) {
         float[] f = new float[v.values.length];
         for (int i = 0; i < f.length; i++) {

@@ -1,10 +1,6 @@
 package dev.xent.metrics;
 
-import dev.xent.internal.AccuracyOps;
-import dev.xent.internal.ConfigReader;
-import dev.xent.internal.ElementValues;
-import dev.xent.ndarray.DType;
-import dev.xent.ndarray.NdArray;
+import dev.xent.catalog.Catalog;
 import java.util.Map;
 
 /**
@@ -36,55 +32,36 @@ import java.util.Map;
  */
 public final class SparseCategoricalAccuracy extends MeanMetricWrapper {
 
-    public static final String DEFAULT_NAME = "sparse_categorical_accuracy";
+    public static final String DEFAULT_NAME = Catalog.SPARSE_CATEGORICAL_ACCURACY.name();
 
     private SparseCategoricalAccuracy(Builder b) {
-        super(b.name, b.dtype);
+        super(b);
     }
 
+    /** A builder with Keras's defaults. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** A builder holding this metric's options. */
     public Builder toBuilder() {
-        return new Builder().name(name()).dtype(dtype());
+        return new Builder().from(this);
     }
 
     /**
-     * Keras's {@code from_config}: keys {@code name, dtype}, each optional.
+     * Keras's {@code from_config}: the keys of {@code get_config()}, each optional.
      *
-     * @throws IllegalArgumentException on an unknown key or a value of the wrong type
+     * @throws IllegalArgumentException on an unknown key, a value of the wrong type, or one that breaks its rule
      */
     public static SparseCategoricalAccuracy fromConfig(Map<String, ?> config) {
-        ConfigReader r = new ConfigReader(config, "SparseCategoricalAccuracy", "name", "dtype");
-        return builder().name(r.string("name", DEFAULT_NAME)).dtype(r.dtype("dtype", DType.FLOAT32)).build();
-    }
-
-    @Override
-    ElementValues values(NdArray yTrue, NdArray yPred) {
-        return AccuracyOps.sparseCategorical(yTrue, yPred);
+        return builder().config(config).build();
     }
 
     /** Options, with Keras's defaults. */
-    public static final class Builder {
-        private String name = DEFAULT_NAME;
-        private DType dtype = DType.FLOAT32;
+    public static final class Builder extends MetricBuilder<Builder, SparseCategoricalAccuracy> {
 
-        private Builder() {}
-
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        /** The state's dtype: float32 (default) or float64. */
-        public Builder dtype(DType dtype) {
-            this.dtype = dtype;
-            return this;
-        }
-
-        public SparseCategoricalAccuracy build() {
-            return new SparseCategoricalAccuracy(this);
+        private Builder() {
+            super(Catalog.SPARSE_CATEGORICAL_ACCURACY, SparseCategoricalAccuracy::new);
         }
     }
 }

@@ -1,11 +1,6 @@
 package dev.xent.metrics;
 
-import dev.xent.internal.ConfigReader;
-import dev.xent.internal.CrossEntropyOps;
-import dev.xent.internal.ElementValues;
-import dev.xent.ndarray.DType;
-import dev.xent.ndarray.NdArray;
-import java.util.LinkedHashMap;
+import dev.xent.catalog.Catalog;
 import java.util.Map;
 
 /**
@@ -40,21 +35,10 @@ import java.util.Map;
  */
 public final class SparseCategoricalCrossentropy extends MeanMetricWrapper {
 
-    public static final String DEFAULT_NAME = "sparse_categorical_crossentropy";
-
-    private final boolean fromLogits;
-    private final Integer ignoreClass;
-    private final int axis;
-    private final boolean normalizeBeforeClip;
-    private final boolean excludeIgnoredFromCount;
+    public static final String DEFAULT_NAME = Catalog.SPARSE_CATEGORICAL_CROSSENTROPY.name();
 
     private SparseCategoricalCrossentropy(Builder b) {
-        super(b.name, b.dtype);
-        this.fromLogits = b.fromLogits;
-        this.ignoreClass = b.ignoreClass;
-        this.axis = b.axis;
-        this.normalizeBeforeClip = b.normalizeBeforeClip;
-        this.excludeIgnoredFromCount = b.excludeIgnoredFromCount;
+        super(b);
     }
 
     /** A builder with Keras's defaults. */
@@ -64,130 +48,69 @@ public final class SparseCategoricalCrossentropy extends MeanMetricWrapper {
 
     /** A builder holding this metric's options. */
     public Builder toBuilder() {
-        Builder b = new Builder().name(name()).dtype(dtype()).fromLogits(fromLogits).ignoreClass(ignoreClass)
-                .axis(axis).normalizeBeforeClip(normalizeBeforeClip);
-        return b.excludeIgnoredFromCount(excludeIgnoredFromCount);
+        return new Builder().from(this);
     }
 
     /**
-     * Keras's {@code from_config}: keys {@code name, dtype, from_logits, ignore_class, axis}, each optional.
+     * Keras's {@code from_config}: the keys of {@code get_config()}, each optional.
      *
-     * @throws IllegalArgumentException on an unknown key or a value of the wrong type
+     * @throws IllegalArgumentException on an unknown key, a value of the wrong type, or one that breaks its rule
      */
     public static SparseCategoricalCrossentropy fromConfig(Map<String, ?> config) {
-        ConfigReader r = new ConfigReader(config, "SparseCategoricalCrossentropy",
-                "name", "dtype", "from_logits", "ignore_class", "axis");
-        return builder().name(r.string("name", DEFAULT_NAME)).dtype(r.dtype("dtype", DType.FLOAT32))
-                .fromLogits(r.bool("from_logits", false)).ignoreClass(r.nullableInteger("ignore_class"))
-                .axis(r.integer("axis", -1)).build();
+        return builder().config(config).build();
     }
 
-    /** {@code name, dtype, from_logits, ignore_class, axis}, as Keras 3.15 writes them. */
-    @Override
-    public Map<String, Object> getConfig() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("name", name());
-        c.put("dtype", dtype().kerasName());
-        c.put("from_logits", fromLogits);
-        c.put("ignore_class", ignoreClass);
-        c.put("axis", axis);
-        return c;
+    public boolean fromLogits() {
+        return arguments().bool("from_logits");
+    }
+
+    public Integer ignoreClass() {
+        return arguments().optionalInteger("ignore_class");
+    }
+
+    public int axis() {
+        return arguments().integer("axis");
     }
 
     /** Convenience for the common case: {@code labels[i]} is the class of row {@code predictions[i]} (copied once). */
     public void updateState(int[] labels, float[][] predictions) {
-        updateState(NdArray.of(labels), NdArray.of(predictions));
-    }
-
-    public boolean fromLogits() {
-        return fromLogits;
-    }
-
-    public Integer ignoreClass() {
-        return ignoreClass;
-    }
-
-    public int axis() {
-        return axis;
-    }
-
-    @Override
-    ElementValues values(NdArray yTrue, NdArray yPred) {
-        return CrossEntropyOps.sparse(yTrue, yPred, fromLogits, ignoreClass, axis, normalizeBeforeClip,
-                CrossEntropyOps.precisionOf(yPred), false);
-    }
-
-    @Override
-    Object options() {
-        return java.util.List.of(getConfig(), normalizeBeforeClip, excludeIgnoredFromCount);
-    }
-
-    @Override
-    boolean maskWithoutWeight() {
-        return excludeIgnoredFromCount;
+        updateState(dev.xent.ndarray.NdArray.of(labels), dev.xent.ndarray.NdArray.of(predictions));
     }
 
     /** Options, with Keras's defaults. */
-    public static final class Builder {
-        private String name = DEFAULT_NAME;
-        private DType dtype = DType.FLOAT32;
-        private boolean fromLogits;
-        private Integer ignoreClass;
-        private int axis = -1;
-        private boolean normalizeBeforeClip;
-        private boolean excludeIgnoredFromCount;
+    public static final class Builder extends MetricBuilder<Builder, SparseCategoricalCrossentropy> {
 
-        private Builder() {}
-
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        /** The state's dtype: float32 (default) or float64; values are rounded to it before accumulating. */
-        public Builder dtype(DType dtype) {
-            this.dtype = dtype;
-            return this;
+        private Builder() {
+            super(Catalog.SPARSE_CATEGORICAL_CROSSENTROPY, SparseCategoricalCrossentropy::new);
         }
 
         /** Whether predictions are logits (default false: probabilities). */
         public Builder fromLogits(boolean fromLogits) {
-            this.fromLogits = fromLogits;
-            return this;
+            return set("from_logits", fromLogits);
         }
 
         /** A label value to ignore (such as -1 or 255), or null (default). */
         public Builder ignoreClass(Integer ignoreClass) {
-            this.ignoreClass = ignoreClass;
-            return this;
+            return set("ignore_class", ignoreClass);
         }
 
-        /** The class axis of the predictions (default -1). */
+        /** The class axis of the predictions, the axis the function reduces over (default -1). */
         public Builder axis(int axis) {
-            this.axis = axis;
-            return this;
+            return set("axis", axis);
         }
 
-        /**
-         * Probabilities: divide by the row sum, then clip (Keras on JAX, NumPy and PyTorch) instead of TensorFlow's
-         * clip, log, renormalise (default false). Not part of Keras's config.
+        /** Probabilities: divide by the row sum, then clip (Keras on JAX, NumPy and PyTorch) instead of
+         * TensorFlow's clip, log, renormalise (default false). Not part of Keras's config.
          */
         public Builder normalizeBeforeClip(boolean normalizeBeforeClip) {
-            this.normalizeBeforeClip = normalizeBeforeClip;
-            return this;
+            return set("normalize_before_clip", normalizeBeforeClip);
         }
 
-        /**
-         * Leave ignored entries out of {@code count} even without a sample weight (tf.keras 2, PyTorch), instead
+        /** Leave ignored entries out of {@code count} even without a sample weight (tf.keras 2, PyTorch), instead
          * of Keras 3's rule (default false). Not part of Keras's config.
          */
         public Builder excludeIgnoredFromCount(boolean excludeIgnoredFromCount) {
-            this.excludeIgnoredFromCount = excludeIgnoredFromCount;
-            return this;
-        }
-
-        public SparseCategoricalCrossentropy build() {
-            return new SparseCategoricalCrossentropy(this);
+            return set("exclude_ignored_from_count", excludeIgnoredFromCount);
         }
     }
 }

@@ -1,11 +1,6 @@
 package dev.xent.metrics;
 
-import dev.xent.internal.AccuracyOps;
-import dev.xent.internal.ConfigReader;
-import dev.xent.internal.ElementValues;
-import dev.xent.ndarray.DType;
-import dev.xent.ndarray.NdArray;
-import java.util.LinkedHashMap;
+import dev.xent.catalog.Catalog;
 import java.util.Map;
 
 /**
@@ -35,97 +30,54 @@ import java.util.Map;
  */
 public final class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
 
-    public static final String DEFAULT_NAME = "sparse_top_k_categorical_accuracy";
-
-    private final int k;
-    private final boolean fromSortedIds;
+    public static final String DEFAULT_NAME = Catalog.SPARSE_TOP_K_CATEGORICAL_ACCURACY.name();
 
     private SparseTopKCategoricalAccuracy(Builder b) {
-        super(b.name, b.dtype);
-        this.k = b.k;
-        this.fromSortedIds = b.fromSortedIds;
+        super(b);
     }
 
+    /** A builder with Keras's defaults. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** A builder holding this metric's options. */
     public Builder toBuilder() {
-        return new Builder().name(name()).dtype(dtype()).k(k).fromSortedIds(fromSortedIds);
+        return new Builder().from(this);
     }
 
     /**
-     * Keras's {@code from_config}: keys {@code name, dtype, k, from_sorted_ids}, each optional.
+     * Keras's {@code from_config}: the keys of {@code get_config()}, each optional.
      *
-     * @throws IllegalArgumentException on an unknown key or a value of the wrong type
+     * @throws IllegalArgumentException on an unknown key, a value of the wrong type, or one that breaks its rule
      */
     public static SparseTopKCategoricalAccuracy fromConfig(Map<String, ?> config) {
-        ConfigReader r = new ConfigReader(config, "SparseTopKCategoricalAccuracy",
-                "name", "dtype", "k", "from_sorted_ids");
-        return builder().name(r.string("name", DEFAULT_NAME)).dtype(r.dtype("dtype", DType.FLOAT32))
-                .k(r.integer("k", 5)).fromSortedIds(r.bool("from_sorted_ids", false)).build();
-    }
-
-    /** {@code name, dtype, k}, plus {@code from_sorted_ids: true} only when set, as Keras writes them. */
-    @Override
-    public Map<String, Object> getConfig() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("name", name());
-        c.put("dtype", dtype().kerasName());
-        c.put("k", k);
-        if (fromSortedIds) {
-            c.put("from_sorted_ids", true);
-        }
-        return c;
+        return builder().config(config).build();
     }
 
     public int k() {
-        return k;
+        return arguments().integer("k");
     }
 
     public boolean fromSortedIds() {
-        return fromSortedIds;
-    }
-
-    @Override
-    ElementValues values(NdArray yTrue, NdArray yPred) {
-        return AccuracyOps.sparseTopK(yTrue, yPred, k, fromSortedIds);
+        return arguments().bool("from_sorted_ids");
     }
 
     /** Options, with Keras's defaults. */
-    public static final class Builder {
-        private String name = DEFAULT_NAME;
-        private DType dtype = DType.FLOAT32;
-        private int k = 5;
-        private boolean fromSortedIds;
+    public static final class Builder extends MetricBuilder<Builder, SparseTopKCategoricalAccuracy> {
 
-        private Builder() {}
-
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        /** The state's dtype: float32 (default) or float64. */
-        public Builder dtype(DType dtype) {
-            this.dtype = dtype;
-            return this;
+        private Builder() {
+            super(Catalog.SPARSE_TOP_K_CATEGORICAL_ACCURACY, SparseTopKCategoricalAccuracy::new);
         }
 
         /** How many of the best classes count (default 5); {@code k <= 0} never hits, as in Keras. */
         public Builder k(int k) {
-            this.k = k;
-            return this;
+            return set("k", k);
         }
 
         /** Whether {@code yPred} holds sorted category ids instead of scores (default false). */
         public Builder fromSortedIds(boolean fromSortedIds) {
-            this.fromSortedIds = fromSortedIds;
-            return this;
-        }
-
-        public SparseTopKCategoricalAccuracy build() {
-            return new SparseTopKCategoricalAccuracy(this);
+            return set("from_sorted_ids", fromSortedIds);
         }
     }
 }

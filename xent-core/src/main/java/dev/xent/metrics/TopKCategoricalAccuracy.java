@@ -1,11 +1,6 @@
 package dev.xent.metrics;
 
-import dev.xent.internal.AccuracyOps;
-import dev.xent.internal.ConfigReader;
-import dev.xent.internal.ElementValues;
-import dev.xent.ndarray.DType;
-import dev.xent.ndarray.NdArray;
-import java.util.LinkedHashMap;
+import dev.xent.catalog.Catalog;
 import java.util.Map;
 
 /**
@@ -30,80 +25,45 @@ import java.util.Map;
  */
 public final class TopKCategoricalAccuracy extends MeanMetricWrapper {
 
-    public static final String DEFAULT_NAME = "top_k_categorical_accuracy";
-
-    private final int k;
+    public static final String DEFAULT_NAME = Catalog.TOP_K_CATEGORICAL_ACCURACY.name();
 
     private TopKCategoricalAccuracy(Builder b) {
-        super(b.name, b.dtype);
-        this.k = b.k;
+        super(b);
     }
 
+    /** A builder with Keras's defaults. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** A builder holding this metric's options. */
     public Builder toBuilder() {
-        return new Builder().name(name()).dtype(dtype()).k(k);
+        return new Builder().from(this);
     }
 
     /**
-     * Keras's {@code from_config}: keys {@code name, dtype, k}, each optional.
+     * Keras's {@code from_config}: the keys of {@code get_config()}, each optional.
      *
-     * @throws IllegalArgumentException on an unknown key or a value of the wrong type
+     * @throws IllegalArgumentException on an unknown key, a value of the wrong type, or one that breaks its rule
      */
     public static TopKCategoricalAccuracy fromConfig(Map<String, ?> config) {
-        ConfigReader r = new ConfigReader(config, "TopKCategoricalAccuracy", "name", "dtype", "k");
-        return builder().name(r.string("name", DEFAULT_NAME)).dtype(r.dtype("dtype", DType.FLOAT32))
-                .k(r.integer("k", 5)).build();
-    }
-
-    /** {@code name, dtype, k}, as Keras writes them. */
-    @Override
-    public Map<String, Object> getConfig() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("name", name());
-        c.put("dtype", dtype().kerasName());
-        c.put("k", k);
-        return c;
+        return builder().config(config).build();
     }
 
     public int k() {
-        return k;
-    }
-
-    @Override
-    ElementValues values(NdArray yTrue, NdArray yPred) {
-        return AccuracyOps.topK(yTrue, yPred, k);
+        return arguments().integer("k");
     }
 
     /** Options, with Keras's defaults. */
-    public static final class Builder {
-        private String name = DEFAULT_NAME;
-        private DType dtype = DType.FLOAT32;
-        private int k = 5;
+    public static final class Builder extends MetricBuilder<Builder, TopKCategoricalAccuracy> {
 
-        private Builder() {}
-
-        public Builder name(String name) {
-            this.name = name;
-            return this;
+        private Builder() {
+            super(Catalog.TOP_K_CATEGORICAL_ACCURACY, TopKCategoricalAccuracy::new);
         }
 
-        /** The state's dtype: float32 (default) or float64. */
-        public Builder dtype(DType dtype) {
-            this.dtype = dtype;
-            return this;
-        }
-
-        /** How many of the best classes count (default 5). */
+        /** How many of the best classes count (default 5); {@code k <= 0} never hits, as in Keras. */
         public Builder k(int k) {
-            this.k = k;
-            return this;
-        }
-
-        public TopKCategoricalAccuracy build() {
-            return new TopKCategoricalAccuracy(this);
+            return set("k", k);
         }
     }
 }
