@@ -224,8 +224,10 @@ def weights(rng, kind, vshape, dtype="float32"):
         return sig(rng.uniform(0.0, 2.0, (b, 1)), 4).astype(dtype)
     if kind == "elem":
         return sig(rng.uniform(0.0, 2.0, vshape), 4).astype(dtype)
-    if kind == "negative":
-        return sig(rng.uniform(-1.5, 1.0, (b,)), 4).astype(dtype)
+    if kind == "negative":  # the first weight negative, the rest positive: sums far from 0 (no cancellation)
+        w = sig(rng.uniform(0.2, 1.5, (b,)), 4)
+        w[0] = -0.5 * w[0]
+        return w.astype(dtype)
     if kind == "zeros":
         return np.zeros((b,), dtype=dtype)
     raise ValueError(kind)
@@ -675,7 +677,8 @@ def gen_metrics():
         calls = metric_calls(rng, fn, kw, 2, "float32", "none", 1, k) + [(yt0, yp0, None)]
         metric_case(f, f"metric-{fn}-empty-batch", METRIC_CLASS[fn], kw, calls)
     # focal metrics with non-default function arguments (they appear as extra config keys)
-    for fn, kw in ((BFCE, {"gamma": 3.0, "apply_class_balancing": True}), (BFCE, {"from_logits": True}),
+    # (Keras writes them in the order given; these are in the function's signature order)
+    for fn, kw in ((BFCE, {"apply_class_balancing": True, "gamma": 3.0}), (BFCE, {"from_logits": True}),
                    (CFCE, {"alpha": 0.5, "gamma": 1.0}), (CFCE, {"from_logits": True, "label_smoothing": 0.1})):
         k += 1
         calls = metric_calls(rng, fn, kw, 2, "float32", "B", 2, k)
@@ -1380,6 +1383,19 @@ def gen_notes():
                   ".get_config()).dtype", "inputs": {"config": lf.get_config()},
                   "observed": {"result": L.BinaryCrossentropy.from_config(lf.get_config()).dtype}})
     assert notes[-1]["observed"]["result"] == "float32"
+    notes.append({"id": "function-serialized-module-builtins", "statement": "serialize_keras_object of a Keras "
+                  "loss function (alone, inside a MeanMetricWrapper config, or in a compile config) writes module "
+                  "'builtins', not 'keras.losses'", "call":
+                  "keras.saving.serialize_keras_object(keras.losses.binary_focal_crossentropy)", "inputs": {},
+                  "observed": {"result": keras.saving.serialize_keras_object(L.binary_focal_crossentropy)}})
+    assert notes[-1]["observed"]["result"]["module"] == "builtins"
+    mwo = keras.metrics.MeanMetricWrapper(L.binary_focal_crossentropy, name="f", gamma=3.0, apply_class_balancing=True)
+    notes.append({"id": "focal-metric-config-key-order", "statement": "MeanMetricWrapper writes the function's "
+                  "keyword arguments in the order they were given to it, not in the function's signature order",
+                  "call": "keras.metrics.MeanMetricWrapper(keras.losses.binary_focal_crossentropy, name='f', "
+                  "gamma=3.0, apply_class_balancing=True).get_config()", "inputs": {},
+                  "observed": {"result": mwo.get_config()}})
+    assert list(notes[-1]["observed"]["result"])[3:] == ["gamma", "apply_class_balancing"]
     mw = keras.metrics.MeanMetricWrapper(L.binary_focal_crossentropy, name="binary_focal_crossentropy", gamma=3.0)
     notes.append({"id": "focal-metric-config", "statement": "the focal metrics are MeanMetricWrapper(fn): get_config() "
                   "is {name, dtype, fn: {module: builtins, class_name: function, config: <fn name>, registered_name: "
