@@ -482,7 +482,7 @@ public final class NpyArrayFile implements Closeable {
             int bytes = header.type.natural == DType.FLOAT64 || header.type.natural == DType.INT64 ? 8 : 4;
             throw new NpyFormatException(where + "rows [" + from + ", " + (from + count) + ") need " + n
                     + " elements (" + ((long) n * bytes >> 20) + " MiB) and the Java heap has no room for them;"
-                    + " read fewer rows at a time or give Java more heap (-Xmx)");
+                    + " read fewer rows at a time or give Java more heap (-Xmx)", e);
         }
     }
 
