@@ -111,6 +111,50 @@ final class FloatMath {
         return q != q ? q : result;
     }
 
+    /** {@code sqrt(2) - 1}: from here on, {@code 1 + e} is halved into Cephes' range. */
+    static final float SQRT2_MINUS_1 = 0.41421356237309505f;
+
+    /**
+     * {@code log1p(e)} for {@code e} in {@code [0, 1]} (the {@code log1p(exp(-|x|))} of the logits cross-entropy),
+     * NaN for NaN: {@link #log}'s polynomial on {@code x = e} (then {@code 1 + e < sqrt 2}) or on
+     * {@code x = (1 + e) / 2 - 1} with exponent 1, so {@code 1 + e} is never rounded. The halved {@code x} can need one
+     * bit more than a float holds; Fast2Sum keeps that bit ({@code lo}) and adds it back. Within an ulp of
+     * {@code Math.log1p} (0.89 worst on a sweep of every 97th float, FloatMathTest).
+     */
+    static float log1pUnit(float e) {
+        boolean big = e >= SQRT2_MINUS_1;
+        float b = e * 0.5f;
+        float xb = b - 0.5f;
+        float lo = big ? b - (xb + 0.5f) : 0f;
+        float x = big ? xb : e;
+        float ef = big ? 1f : 0f;
+        float z = x * x;
+        float y = ((((((((L0 * x + L1) * x + L2) * x + L3) * x + L4) * x + L5) * x + L6) * x + L7) * x + L8) * x * z;
+        y = y + LN2_LO * ef;
+        y = y + -0.5f * z;
+        y = y + lo;
+        float result = x + y;
+        return result + LN2_HI * ef;
+    }
+
+    /**
+     * {@link #log} over the whole float domain, as {@code Math.log} answers it: {@code -Infinity} at 0, NaN below,
+     * {@code +Infinity} at {@code +Infinity}, subnormals scaled by {@code 2^24} first (Poisson's {@code log(p + eps)},
+     * whose argument is not clipped).
+     */
+    static float logAny(float q) {
+        if (q >= Float.MIN_NORMAL && q < Float.POSITIVE_INFINITY || q != q) {
+            return log(q);
+        }
+        if (q > 0 && q < Float.MIN_NORMAL) {
+            return log(q * 0x1p24f) - LN2_24;
+        }
+        return q == 0 ? Float.NEGATIVE_INFINITY : q < 0 ? Float.NaN : q;
+    }
+
+    /** {@code 24 ln 2}, rounded to float. */
+    static final float LN2_24 = 16.635532333438686f;
+
     static final double LN2_HI_D = 6.93147180369123816490e-01;
     static final double LN2_LO_D = 1.90821492927058770002e-10;
     static final double LG1 = 6.666666666666735130e-01;

@@ -115,6 +115,43 @@ final class VectorMath {
         return result.blend(q, q.compare(VectorOperators.NE, q));
     }
 
+    /** Lane-wise {@link FloatMath#log1pUnit}. */
+    static FloatVector log1pUnit(FloatVector e) {
+        VectorMask<Float> big = e.compare(VectorOperators.GE, FloatMath.SQRT2_MINUS_1);
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector b = e.mul(0.5f);
+        FloatVector xb = b.sub(0.5f);
+        FloatVector lo = zero.blend(b.sub(xb.add(0.5f)), big);
+        FloatVector x = e.blend(xb, big);
+        FloatVector ef = zero.blend(1f, big);
+        FloatVector z = x.mul(x);
+        FloatVector y = x.mul(L0).add(L1).mul(x).add(L2).mul(x).add(L3).mul(x).add(L4).mul(x).add(L5).mul(x)
+                .add(L6).mul(x).add(L7).mul(x).add(L8).mul(x).mul(z);
+        y = y.add(ef.mul(LN2_LO));
+        y = y.add(z.mul(-0.5f));
+        y = y.add(lo);
+        return x.add(y).add(ef.mul(LN2_HI));
+    }
+
+    /**
+     * Lane-wise {@link FloatMath#logAny}: {@link #log}, with the lanes outside the positive normal floats (rare:
+     * a vector of them costs a second pass) fixed as {@code Math.log} answers them.
+     */
+    static FloatVector logAny(FloatVector q) {
+        VectorMask<Float> special = q.compare(VectorOperators.LT, Float.MIN_NORMAL)
+                .or(q.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+        if (!special.anyTrue()) {
+            return log(q);
+        }
+        VectorMask<Float> subnormal = q.compare(VectorOperators.GT, 0f).and(q.compare(VectorOperators.LT,
+                Float.MIN_NORMAL));
+        FloatVector r = log(q.blend(q.mul(0x1p24f), subnormal));
+        r = r.blend(r.sub(FloatMath.LN2_24), subnormal);
+        r = r.blend(Float.NEGATIVE_INFINITY, q.compare(VectorOperators.EQ, 0f));
+        r = r.blend(Float.NaN, q.compare(VectorOperators.LT, 0f));
+        return r.blend(Float.POSITIVE_INFINITY, q.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+    }
+
     /**
      * {@link FloatMath#logDouble} of {@code x[0, LANES)} into {@code y}, {@code D.length()} lanes at a time: each row
      * group's final logs at once. Arrays rather than vectors cross the call, so nothing is boxed if it is not inlined.

@@ -160,9 +160,40 @@ class FloatMathTest {
     }
 
     @Test
+    void log1pUnitWithinOneUlpOnTheUnitInterval() {
+        double worst = 0;
+        for (float e : sweep(0f, 1f, 97)) {
+            double u = ulps(FloatMath.log1pUnit(e), Math.log1p(e));
+            worst = Math.max(worst, u);
+            assertTrue(u <= 1, () -> "log1pUnit(" + e + ") = " + FloatMath.log1pUnit(e) + ", Math.log1p "
+                    + Math.log1p(e));
+        }
+        assertTrue(worst > 0.5, "the sweep compared something: " + worst);
+        assertEquals(0f, FloatMath.log1pUnit(0f));
+        assertEquals(Float.MIN_VALUE, FloatMath.log1pUnit(Float.MIN_VALUE));
+        assertEquals((float) Math.log(2), FloatMath.log1pUnit(1f));
+        assertTrue(Float.isNaN(FloatMath.log1pUnit(Float.NaN)));
+    }
+
+    @Test
+    void logAnyIsMathLogEverywhere() {
+        for (float x : sweep(Float.MIN_VALUE, Float.MAX_VALUE, 65537)) {
+            assertTrue(ulps(FloatMath.logAny(x), Math.log(x)) <= 2, () -> "logAny(" + x + ") = "
+                    + FloatMath.logAny(x) + ", Math.log " + Math.log(x));
+        }
+        assertEquals(Float.NEGATIVE_INFINITY, FloatMath.logAny(0f));
+        assertEquals(Float.NEGATIVE_INFINITY, FloatMath.logAny(-0f));
+        assertTrue(Float.isNaN(FloatMath.logAny(-1f)));
+        assertTrue(Float.isNaN(FloatMath.logAny(Float.NEGATIVE_INFINITY)));
+        assertTrue(Float.isNaN(FloatMath.logAny(Float.NaN)));
+        assertEquals(Float.POSITIVE_INFINITY, FloatMath.logAny(Float.POSITIVE_INFINITY));
+    }
+
+    @Test
     void vectorLanesAreTheScalarTwinsBitForBit() {
         assumeTrue(Kernels.vectorModulePresent(), "jdk.incubator.vector is not enabled (--add-modules)");
         VectorTwinCheck.run(sweep(-100f, -0f, 4099), sweep(Float.MIN_NORMAL, 1f, 4099));
         VectorTwinCheck.runLogDouble(logDoubleArguments());
+        VectorTwinCheck.runLog1pAndLogAny(sweep(0f, 1f, 4099), sweep(Float.MIN_VALUE, Float.MAX_VALUE, 40009));
     }
 }
