@@ -82,7 +82,26 @@ public final class Kernels {
      * split over {@code xent.threads} threads.
      */
     public static ElementwiseKernel elementwise() {
-        return ChosenElementwise.KERNEL;
+        ElementwiseKernel scoped = SCOPED_ELEMENTWISE.get();
+        return scoped != null ? scoped : ChosenElementwise.KERNEL;
+    }
+
+    /** The element-wise kernel {@link #withElementwise} set on this thread, if any. */
+    private static final ThreadLocal<ElementwiseKernel> SCOPED_ELEMENTWISE = new ThreadLocal<>();
+
+    /** Runs {@code body} with {@link #elementwise} answering {@code kernel} on this thread (tests, benchmarks). */
+    public static <T, E extends Exception> T withElementwise(ElementwiseKernel kernel, Job<T, E> body) throws E {
+        ElementwiseKernel previous = SCOPED_ELEMENTWISE.get();
+        SCOPED_ELEMENTWISE.set(kernel);
+        try {
+            return body.run();
+        } finally {
+            if (previous == null) {
+                SCOPED_ELEMENTWISE.remove();
+            } else {
+                SCOPED_ELEMENTWISE.set(previous);
+            }
+        }
     }
 
     /**
