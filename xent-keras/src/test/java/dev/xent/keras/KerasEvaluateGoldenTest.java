@@ -28,8 +28,7 @@ import org.junit.jupiter.api.TestFactory;
  * without sample weights: the same keys as {@code model.evaluate(..., return_dict=True)}, each value within 2e-5
  * relative, and {@code result()} ordered as Keras's {@code get_metrics_result()}. For a model with entries xent does
  * not compute, the keys {@link CompileConfig#resolve} skips are exactly those of Keras's result that xent lacks, and
- * {@link CompileConfig#toCompiledMetrics} refuses it naming every one. A computation not written yet
- * ({@code UnsupportedOperationException}) skips the case, as in {@code FamilyGoldenTest}.
+ * {@link CompileConfig#toCompiledMetrics} refuses it naming every one.
  */
 class KerasEvaluateGoldenTest {
 
@@ -117,13 +116,7 @@ class KerasEvaluateGoldenTest {
         assertEquals(order.size(), computed.size() + skipped.size(), "skipped keys " + skipped + " among " + order);
         assertEquals(m.has("unsupported") ? m.get("unsupported").size() : 0, skipped.size(), "skipped: " + r.skipped());
         assertEquals(computed, List.copyOf(r.result().keySet()), "keys in get_metrics_result() order");
-        try {
-            r.compiledMetrics().evaluate(yTrue, yPred, sw, batchSize);
-        } catch (UnsupportedOperationException e) {
-            // As FamilyGoldenTest: a computation not written yet skips the case instead of failing it.
-            org.junit.jupiter.api.Assumptions.abort(m.get("file").asText() + ": not computed yet (" + e.getMessage()
-                    + ")");
-        }
+        r.compiledMetrics().evaluate(yTrue, yPred, sw, batchSize);
         Map<String, Double> actual = r.result();
         assertEquals(computed, List.copyOf(actual.keySet()));
         for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext(); ) {
