@@ -323,10 +323,14 @@ public final class KerasFunction {
         return out;
     }
 
-    /** What {@code keras.saving.serialize_keras_object} writes for the function itself. */
+    /**
+     * What {@code keras.saving.serialize_keras_object} writes for the function itself. Keras 3.15.1 writes module
+     * {@code "builtins"} for its loss functions, alone, in a {@code MeanMetricWrapper} config and in compile configs
+     * (golden/family_notes.json, {@code function-serialized-module-builtins}).
+     */
     public Map<String, Object> serializedFunction() {
         Map<String, Object> fn = new LinkedHashMap<>();
-        fn.put("module", "keras.losses");
+        fn.put("module", "builtins");
         fn.put("class_name", "function");
         fn.put("config", name);
         fn.put("registered_name", "function");

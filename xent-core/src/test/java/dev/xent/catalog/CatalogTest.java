@@ -137,7 +137,7 @@ class CatalogTest {
         Map<String, Object> expected = new LinkedHashMap<>();
         expected.put("name", "binary_focal_crossentropy");
         expected.put("dtype", "float32");
-        expected.put("fn", Map.of("module", "keras.losses", "class_name", "function", "config",
+        expected.put("fn", Map.of("module", "builtins", "class_name", "function", "config",
                 "binary_focal_crossentropy", "registered_name", "function"));
         assertEquals(expected, m.getConfig());
         MeanMetricWrapper gamma3 = MeanMetricWrapper.builder(Catalog.BINARY_FOCAL_CROSSENTROPY).set("gamma", 3.0)
