@@ -344,6 +344,31 @@ class CliCatalogTest {
     }
 
     @Test
+    void flattenedLabelsAreLeftToTheFunction() throws IOException {
+        // Labels (batch * pixels,) for predictions (batch, pixels, classes): Keras's sparse top-k flattens them.
+        NdArray flat = write("flat_labels", NdArray.of(new int[] {1, 2, 0, 1, 1, 2}));
+        NdArray maps = write("map_probs", NdArray.of(probs.toFloatArray(), 2, 3, CLASSES));
+        for (KerasFunction f : Catalog.all()) {
+            if (f.targets() != KerasFunction.Targets.LABELS) {
+                continue;
+            }
+            MeanMetricWrapper m = f.newMetric(Map.of());
+            Cli.Run run = Cli.run("metric", f.name(), "--y-true", file("flat_labels"), "--y-pred", file("map_probs"),
+                    "--batch-size", "1");
+            try {
+                m.updateState(flat, maps);
+            } catch (IllegalArgumentException e) {
+                // The function's own rule and message (naming the files), not the plan's.
+                assertEquals(1, run.code, run.toString());
+                assertTrue(run.err.startsWith("xent: error: " + file("flat_labels") + " shape (6,)"), run.toString());
+                continue;
+            }
+            assertEquals(0, run.code, run.toString());
+            assertClose(m.result(), JSON.readTree(run.out).get("result").asDouble(), f.name());
+        }
+    }
+
+    @Test
     void theBriefsExample() throws IOException {
         CliErrorsTest.assertUsageError("--gamma is not an option of BinaryCrossentropy; its options are --from-logits,"
                 + " --label-smoothing, --axis", "xent loss", Cli.run("loss", "binary_crossentropy", "--y-true",
