@@ -15,17 +15,28 @@ case's "note":
   - metric over float16 predictions (Keras computes in float16): Keras with the predictions cast to float32;
   - integer or bool predictions (Keras refuses them in metrics): Keras with the predictions cast to float32.
 
+Besides the two cross-entropies, the binary/focal/KL/Poisson/accuracy family (cases_family): every name as metric
+and loss, ranks 1-3, file dtypes, weights, reductions, options, --config forms, and command lines xent must refuse
+("error": expected exit code and a substring of the first stderr line). The focal metrics are Keras's
+MeanMetricWrapper(keras.losses.<fn>, name=<fn>, **options).
+
 Usage (Keras 3.15.1 + TensorFlow + numpy; see tools/golden/README.md for the environment):
-    TF_CPP_MIN_LOG_LEVEL=3 V/bin/python tools/golden/generate_cli.py
+    TF_CPP_MIN_LOG_LEVEL=3 V/bin/python tools/golden/generate_cli.py [--check]
+
+--check regenerates into a temporary directory and exits 1 if any file differs from the committed ones.
 
 Inputs come from a numpy generator with a fixed seed: reruns with the same Keras, TensorFlow and numpy write
 byte-identical files.
 """
 
+import argparse
+import filecmp
 import io
 import json
 import os
 import shutil
+import sys
+import tempfile
 import warnings
 import zipfile
 
@@ -40,7 +51,7 @@ warnings.simplefilter("ignore")
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 OUT = os.path.join(REPO_ROOT, "xent-cli", "src", "test", "resources", "cli-golden")
 FILES = os.path.join(OUT, "files")
-MAX_TOTAL_BYTES = 1_000_000
+MAX_TOTAL_BYTES = 1_800_000
 
 assert keras.backend.backend() == "tensorflow", "the golden data must come from the TensorFlow backend"
 
@@ -79,13 +90,16 @@ def flavour(a, dtype, order="C", endian="<"):
     a = np.asarray(a).astype(dtype)
     if endian == ">" and a.dtype.itemsize > 1:
         a = a.astype(a.dtype.newbyteorder(">"))
+    if a.ndim == 0:
+        return a  # np.ascontiguousarray would make it (1,)
     return np.asfortranarray(a) if order == "F" else np.ascontiguousarray(a)
 
 
 def native(a):
     """What Keras is given: the same values, native byte order, C order."""
     a = np.asarray(a)
-    return np.ascontiguousarray(a.astype(a.dtype.newbyteorder("=")))
+    a = a.astype(a.dtype.newbyteorder("="))
+    return a if a.ndim == 0 else np.ascontiguousarray(a)
 
 
 def save(case_id, role, a):
@@ -397,15 +411,702 @@ def cases_config():
         config_arg=none_cfg, omit_name=True)
 
 
+# ---------------------------------------------------------------------------------------------------------
+# The binary / focal / KL / Poisson / accuracy family
+# ---------------------------------------------------------------------------------------------------------
+
+BCE, BFCE, CFCE, KLD, POI = ("binary_crossentropy", "binary_focal_crossentropy", "categorical_focal_crossentropy",
+                             "kl_divergence", "poisson")
+BACC, CACC, SACC, TOPK, STOPK = ("binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
+                                 "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy")
+FAMILY = (BCE, BFCE, CFCE, KLD, POI, BACC, CACC, SACC, TOPK, STOPK)
+SHORT = {BCE: "bce", BFCE: "bfce", CFCE: "cfce", KLD: "kl", POI: "poisson", BACC: "bacc", CACC: "cacc",
+         SACC: "sacc", TOPK: "topk", STOPK: "stopk"}
+LOSS_CLASS = {BCE: "BinaryCrossentropy", BFCE: "BinaryFocalCrossentropy", CFCE: "CategoricalFocalCrossentropy",
+              KLD: "KLDivergence", POI: "Poisson"}
+METRIC_CLASS = {BCE: "BinaryCrossentropy", KLD: "KLDivergence", POI: "Poisson", BACC: "BinaryAccuracy",
+                CACC: "CategoricalAccuracy", SACC: "SparseCategoricalAccuracy", TOPK: "TopKCategoricalAccuracy",
+                STOPK: "SparseTopKCategoricalAccuracy"}
+WRAPPED = (BFCE, CFCE)  # no metric class in Keras: MeanMetricWrapper(keras.losses.<fn>, name=<fn>)
+BINARY = (BCE, BFCE, BACC)
+ONE_HOT = (CFCE, CACC, TOPK)
+LABELS = (SACC, STOPK)
+REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none")
+
+
+def commands(name):
+    return ("metric", "loss") if name in LOSS_CLASS else ("metric",)
+
+
+def p01(shape):
+    return rng.uniform(0.02, 0.98, size=shape)
+
+
+def family_inputs(name, shape, logit=False, soft=False):
+    """(y_true, y_pred) of `shape` (the predictions' shape) for the function `name`, class axis last."""
+    if name in BINARY:
+        t = rng.uniform(0, 1, size=shape) if soft else rng.integers(0, 2, size=shape)
+        return t, logits(shape) if logit else p01(shape)
+    if name in ONE_HOT:
+        t = probabilities(shape) if soft else one_hot(labels(shape[:-1], shape[-1]), shape[-1])
+        return t, logits(shape) if logit else probabilities(shape)
+    if name in LABELS:
+        return labels(shape[:-1], shape[-1]), logits(shape) if logit else probabilities(shape)
+    if name == KLD:
+        return probabilities(shape), probabilities(shape)
+    assert name == POI
+    return rng.poisson(2.0, size=shape), rng.uniform(0.1, 4.0, size=shape)
+
+
+def values_shape(name, shape, axis=-1):
+    """The shape of the function's per-element values for predictions of `shape`."""
+    if name == BACC:
+        return tuple(shape)
+    return tuple(d for i, d in enumerate(shape) if i != axis % len(shape))
+
+
+def weight_for(kind, command, vshape):
+    """A sample weight of `kind` for per-element values of shape `vshape`."""
+    if kind == "scalar":
+        return np.float32(rng.uniform(0.2, 2.0))
+    b = vshape[0]
+    if kind == "sample":  # a loss broadcasts from the last axis: a per-sample weight of values (B, T) is (B, 1)
+        shape = (b,) if command == "metric" or len(vshape) == 1 else (b,) + (1,) * (len(vshape) - 1)
+    elif kind == "sample1":
+        shape = (b, 1)
+    elif kind == "element":
+        shape = vshape
+    else:
+        raise ValueError(kind)
+    return rng.uniform(0, 2, size=shape)
+
+
+def keras_family_object(command, name, kwargs):
+    if command == "loss":
+        return getattr(keras.losses, LOSS_CLASS[name])(**kwargs), LOSS_CLASS[name]
+    if name in WRAPPED:
+        kw = {"name": name, **kwargs}
+        return keras.metrics.MeanMetricWrapper(getattr(keras.losses, name), **kw), "MeanMetricWrapper"
+    return getattr(keras.metrics, METRIC_CLASS[name])(**kwargs), METRIC_CLASS[name]
+
+
+def option_args(kwargs):
+    """The command-line options giving the Keras constructor arguments `kwargs`."""
+    args = []
+    for k, v in kwargs.items():
+        flag = "--" + k.replace("_", "-")
+        if k == "reduction":
+            args += [flag, "none" if v is None else v]
+        elif isinstance(v, bool):
+            assert v, "a false boolean is the default: not given as an option"
+            args += [flag]
+        elif isinstance(v, (list, tuple)):
+            args += [flag, ",".join(repr(float(x)) for x in v)]
+        else:
+            args += [flag, str(v)]
+    return args
+
+
+def add_family(case_id, command, name, y_true, y_pred, weight=None, *, kwargs=None, t_dtype=np.float32,
+               p_dtype=np.float32, w_dtype=np.float32, p_order="C", p_endian="<", files=None, name_arg=None,
+               config_arg=None, extra_args=(), note=None, chunk_invariant=True):
+    """One case of the family: as add(), for any function of the family.
+
+    kwargs are the Keras constructor arguments of the object Keras computes with; they are also the command-line
+    options unless config_arg is given (then extra_args carries any options). name_arg is NAME on the command line
+    (default: the function name; False: none, the class comes from --config).
+    """
+    kwargs = dict(kwargs or {})
+    t_file = flavour(y_true, t_dtype)
+    p_file = flavour(y_pred, p_dtype, p_order, p_endian)
+    w_file = None if weight is None else flavour(weight, w_dtype)
+    specs = dict(files or {})
+    if "y_true" not in specs:
+        specs["y_true"] = save(case_id, "y_true", t_file)
+    if "y_pred" not in specs:
+        specs["y_pred"] = save(case_id, "y_pred", p_file)
+    if w_file is not None and "sample_weight" not in specs:
+        specs["sample_weight"] = save(case_id, "sample_weight", w_file)
+
+    kt, kp = native(t_file), native(p_file)
+    kw = None if w_file is None else native(w_file)
+    notes = [note] if note else []
+    sorted_ids = name == STOPK and kwargs.get("from_sorted_ids")
+    if not np.issubdtype(kp.dtype, np.floating) and not sorted_ids:
+        kp = kp.astype(np.float32)
+        notes.append("integer/bool predictions: Keras on float32 predictions")
+    if command == "metric" and name in (TOPK, STOPK) and kp.dtype == np.float64:
+        kp = kp.astype(np.float32)
+        notes.append("TensorFlow's in_top_k refuses float64 scores: Keras on float32 predictions")
+
+    obj, class_name = keras_family_object(command, name, kwargs)
+    values = None
+    if command == "metric":
+        obj.update_state(kt, kp, sample_weight=kw)
+        total, count = (keras.ops.convert_to_numpy(v) for v in obj.variables)
+        expected = {"class_name": class_name, "config": obj.get_config(),
+                    "result": num(keras.ops.convert_to_numpy(obj.result())), "total": num(total), "count": num(count)}
+    else:
+        out = keras.ops.convert_to_numpy(obj(kt, kp, sample_weight=kw))
+        if kwargs.get("reduction", "sum_over_batch_size") in (None, "none"):
+            expected = {"class_name": class_name, "config": obj.get_config(), "result": None}
+            values = {"shape": list(out.shape), "data": [num(v) for v in out.reshape(-1)]}
+        else:
+            expected = {"class_name": class_name, "config": obj.get_config(), "result": num(out)}
+
+    args = [command]
+    if name_arg is not False:
+        args.append(name_arg or name)
+    args += ["--y-true", specs["y_true"], "--y-pred", specs["y_pred"]]
+    if "sample_weight" in specs:
+        args += ["--sample-weight", specs["sample_weight"]]
+    if config_arg is not None:
+        args += ["--config", config_arg]
+    else:
+        args += option_args(kwargs)
+    args += list(extra_args)
+    if values is not None:
+        args += ["--output", "{output}"]
+    case = {"id": case_id, "args": args, "chunk_invariant": chunk_invariant, "expected": expected}
+    if values is not None:
+        case["values"] = values
+    if notes:
+        case["note"] = "; ".join(notes)
+    cases.append(case)
+
+
+def add_error(case_id, command, name, y_true, y_pred, weight=None, *, options=(), exit_code, contains=None,
+              contains_file=None, t_dtype=np.float32, p_dtype=np.float32, note=None, keras_raises=None):
+    """A command line xent must refuse: exit code 2 (bad usage) or 1 (bad data), and a substring of the first
+    stderr line (`contains`, or the base name of the file of role `contains_file`). keras_raises: a thunk that
+    must raise, showing that Keras refuses the same thing."""
+    if keras_raises is not None:
+        try:
+            keras_raises()
+        except Exception:  # noqa: BLE001 - any Keras/TensorFlow refusal
+            pass
+        else:
+            raise AssertionError(f"{case_id}: Keras accepts it")
+    specs = {"y_true": save(case_id, "y_true", flavour(y_true, t_dtype)),
+             "y_pred": save(case_id, "y_pred", flavour(y_pred, p_dtype))}
+    if weight is not None:
+        specs["sample_weight"] = save(case_id, "sample_weight", flavour(weight, np.float32))
+    args = [command] + ([name] if name else []) + ["--y-true", specs["y_true"], "--y-pred", specs["y_pred"]]
+    if weight is not None:
+        args += ["--sample-weight", specs["sample_weight"]]
+    args += list(options)
+    if contains_file is not None:
+        contains = os.path.basename(specs[contains_file])
+    case = {"id": case_id, "args": args, "chunk_invariant": False,
+            "error": {"exit_code": exit_code, "stderr_contains": contains}}
+    if note:
+        case["note"] = note
+    cases.append(case)
+
+
+def fam_ranks_and_dtypes():
+    """Every name as metric and loss, ranks 1 to 3, target and prediction file dtypes."""
+    spec = {
+        BCE: [(1, np.int8, np.float32), (2, np.bool_, np.float64), (3, np.float32, np.float32),
+              (2, np.uint8, np.float32), (3, np.float64, np.float64)],
+        BFCE: [(1, np.int32, np.float32), (2, np.float32, np.float64), (3, np.bool_, np.float32),
+               (2, np.int64, np.float32), (3, np.float64, np.float64)],
+        BACC: [(1, np.int8, np.float32), (2, np.bool_, np.float64), (3, np.float32, np.float32),
+               (2, np.int64, np.float32), (3, np.float64, np.float64)],
+        CFCE: [(1, np.float32, np.float32), (2, np.int8, np.float64), (3, np.float64, np.float32),
+               (2, np.float32, np.float32), (3, np.uint8, np.float64)],
+        CACC: [(1, np.float32, np.float32), (2, np.int8, np.float64), (3, np.float64, np.float32),
+               (2, np.float32, np.float32), (3, np.uint8, np.float64)],
+        TOPK: [(2, np.int8, np.float64), (3, np.float64, np.float32), (2, np.float32, np.float32),
+               (3, np.uint8, np.float32)],
+        KLD: [(1, np.float32, np.float32), (2, np.float64, np.float32), (3, np.float32, np.float64),
+              (2, np.float32, np.float64)],
+        POI: [(1, np.int32, np.float32), (2, np.uint8, np.float64), (3, np.float32, np.float32),
+              (2, np.int64, np.float32)],
+        SACC: [(2, np.int64, np.float32), (2, np.uint8, np.float64), (3, np.int32, np.float32),
+               (2, np.float32, np.float32), (3, np.int16, np.float64)],
+        STOPK: [(2, np.int64, np.float32), (2, np.uint8, np.float64), (3, np.int32, np.float32),
+                (2, np.float32, np.float32), (3, np.int16, np.float32)],
+    }
+    for name in FAMILY:
+        classes = 7 if name in (TOPK, STOPK) else 4
+        shapes = {1: (7,), 2: (9, classes), 3: (4, 3, classes + 1)}
+        for command in commands(name):
+            for i, (rank, t_dt, p_dt) in enumerate(spec[name]):
+                soft = np.issubdtype(t_dt, np.floating) and name in (BCE, BFCE, CFCE)
+                t, p = family_inputs(name, shapes[rank], soft=soft)
+                if name in LABELS and i == 1:
+                    t = t[:, None]  # labels (B, 1)
+                tag = f"r{rank}_{np.dtype(t_dt).name}_{np.dtype(p_dt).name}"
+                add_family(f"{command}_{SHORT[name]}_{tag}", command, name, t, p, t_dtype=t_dt, p_dtype=p_dt)
+
+
+def fam_options():
+    for command in ("metric", "loss"):
+        # binary_crossentropy: logits, smoothing, axis (loss only: Keras's metric has none).
+        t, p = family_inputs(BCE, (10, 3), logit=True)
+        add_family(f"{command}_bce_logits", command, BCE, t, p, kwargs={"from_logits": True})
+        t, p = family_inputs(BCE, (8, 4), soft=True)
+        add_family(f"{command}_bce_smooth0.2", command, BCE, t, p, kwargs={"label_smoothing": 0.2})
+        t, p = family_inputs(BCE, (4, 3, 5), logit=True)
+        add_family(f"{command}_bce_logits_smooth0.1_r3", command, BCE, t, p,
+                   kwargs={"from_logits": True, "label_smoothing": 0.1})
+        t, p = family_inputs(BCE, (6,), logit=True)
+        add_family(f"{command}_bce_logits_r1", command, BCE, t, p, kwargs={"from_logits": True})
+        # binary focal: gamma, alpha with and without class balancing, logits, smoothing, axis 1.
+        for gamma in (0.0, 0.5, 3.0):
+            t, p = family_inputs(BFCE, (8, 3))
+            add_family(f"{command}_bfce_gamma{gamma}", command, BFCE, t, p, kwargs={"gamma": gamma})
+        t, p = family_inputs(BFCE, (8, 3))
+        add_family(f"{command}_bfce_balanced", command, BFCE, t, p, kwargs={"apply_class_balancing": True})
+        t, p = family_inputs(BFCE, (8, 3))
+        add_family(f"{command}_bfce_balanced_alpha0.4", command, BFCE, t, p,
+                   kwargs={"apply_class_balancing": True, "alpha": 0.4})
+        t, p = family_inputs(BFCE, (8, 3))
+        add_family(f"{command}_bfce_alpha0.4_unbalanced", command, BFCE, t, p, kwargs={"alpha": 0.4})
+        t, p = family_inputs(BFCE, (8, 3), logit=True)
+        add_family(f"{command}_bfce_logits", command, BFCE, t, p, kwargs={"from_logits": True})
+        t, p = family_inputs(BFCE, (8, 3), soft=True)
+        add_family(f"{command}_bfce_smooth0.1", command, BFCE, t, p, kwargs={"label_smoothing": 0.1})
+        t, p = family_inputs(BFCE, (4, 3, 5), logit=True)
+        add_family(f"{command}_bfce_all_options_r3", command, BFCE, t, p,
+                   kwargs={"apply_class_balancing": True, "alpha": 0.7, "gamma": 1.0, "from_logits": True,
+                           "label_smoothing": 0.05})
+        t, p = family_inputs(BFCE, (6,), logit=True)
+        add_family(f"{command}_bfce_logits_r1", command, BFCE, t, p, kwargs={"from_logits": True, "gamma": 1.5})
+        # categorical focal: alpha lists, gamma, logits, smoothing.
+        t, p = family_inputs(CFCE, (8, 4))
+        add_family(f"{command}_cfce_alpha_list", command, CFCE, t, p, kwargs={"alpha": [0.1, 0.2, 0.3, 0.4]})
+        t, p = family_inputs(CFCE, (4, 3, 5), logit=True)
+        add_family(f"{command}_cfce_alpha_list_logits_r3", command, CFCE, t, p,
+                   kwargs={"alpha": [0.5, 0.25, 0.125, 1.0, 2.0], "from_logits": True})
+        t, p = family_inputs(CFCE, (5,))
+        add_family(f"{command}_cfce_alpha_list_r1", command, CFCE, t, p, kwargs={"alpha": [0.1, 0.9, 0.3, 0.6, 1.0]})
+        t, p = family_inputs(CFCE, (8, 4))
+        add_family(f"{command}_cfce_alpha0.5", command, CFCE, t, p, kwargs={"alpha": 0.5})
+        for gamma in (0.0, 1.0, 3.5):
+            t, p = family_inputs(CFCE, (8, 4))
+            add_family(f"{command}_cfce_gamma{gamma}", command, CFCE, t, p, kwargs={"gamma": gamma})
+        t, p = family_inputs(CFCE, (8, 4), logit=True)
+        add_family(f"{command}_cfce_logits", command, CFCE, t, p, kwargs={"from_logits": True})
+        t, p = family_inputs(CFCE, (8, 4), soft=True)
+        add_family(f"{command}_cfce_smooth0.2", command, CFCE, t, p, kwargs={"label_smoothing": 0.2})
+        t, p = family_inputs(CFCE, (8, 3), logit=True)
+        add_family(f"{command}_cfce_logits_smooth0.1_alpha_list", command, CFCE, t, p,
+                   kwargs={"alpha": [0.2, 0.3, 0.5], "gamma": 1.5, "from_logits": True, "label_smoothing": 0.1})
+        # axis 1 on rank 3 (channels first), for the functions that have an axis.
+        for name in (BCE, BFCE, CFCE):
+            if command == "metric" and name == BCE:
+                continue  # Keras's BinaryCrossentropy metric has no axis: an error case below
+            for logit in (False, True):
+                shape = (4, 3, 5)
+                if name == CFCE:
+                    t = one_hot(labels((4, 5), 3), 3, axis=1)
+                    p = logits(shape) if logit else probabilities(shape, axis=1)
+                else:
+                    t, p = family_inputs(name, shape, logit=logit)
+                kw = {"axis": 1, **({"from_logits": True} if logit else {})}
+                add_family(f"{command}_{SHORT[name]}_axis1{'_logits' if logit else ''}", command, name, t, p,
+                           kwargs=kw)
+        # Smoothing with axis 1: Keras 3.15 smooths categorical focal with shape[-1] (5 here, not 3).
+        t = one_hot(labels((4, 5), 3), 3, axis=1)
+        add_family(f"{command}_cfce_axis1_smooth0.2", command, CFCE, t, probabilities((4, 3, 5), axis=1),
+                   kwargs={"axis": 1, "label_smoothing": 0.2},
+                   note="Keras 3.15 smooths with shape[-1] (5) rather than the class axis's size (3)")
+        t, p = family_inputs(BFCE, (4, 3, 5), soft=True)
+        add_family(f"{command}_bfce_axis1_smooth0.2", command, BFCE, t, p, kwargs={"axis": 1, "label_smoothing": 0.2})
+        if command == "loss":
+            t, p = family_inputs(BCE, (4, 3, 5), soft=True)
+            add_family("loss_bce_axis1_smooth0.2", command, BCE, t, p, kwargs={"axis": 1, "label_smoothing": 0.2})
+            t, p = family_inputs(BCE, (6, 3), logit=True)
+            add_family("loss_bce_axis0", command, BCE, t, p, kwargs={"axis": 0, "from_logits": True})
+            t, p = family_inputs(BCE, (4, 3, 5))
+            add_family("loss_bce_axis-2", command, BCE, t, p, kwargs={"axis": -2})
+        # dtype float64 and names.
+        for name in commands_having(command):
+            shape = (6, 7) if name in (TOPK, STOPK) else (6, 4)
+            t, p = family_inputs(name, shape)
+            add_family(f"{command}_{SHORT[name]}_dtype64", command, name, t, p,
+                       kwargs={"dtype": "float64", "name": "x64"}, p_dtype=np.float64)
+    # Accuracies: thresholds (predictions exactly at them), ties, k, sorted ids.
+    t = rng.integers(0, 2, size=(4, 5))
+    p = p01((4, 5))
+    p[0, :] = 0.7
+    p[1, :2] = 0.5
+    add_family("metric_bacc_threshold0.7_exact", "metric", BACC, t, p, kwargs={"threshold": 0.7},
+               note="float32 predictions of exactly 0.7 are not above the float32 threshold 0.7")
+    p = p01((4, 5))
+    p[0, :] = 0.3
+    add_family("metric_bacc_threshold0.3_exact_f64", "metric", BACC, t, p, kwargs={"threshold": 0.3},
+               p_dtype=np.float64, note="float64 0.3 is below the float32 threshold 0.3 (0.30000001192...)")
+    p = p01((4, 5))
+    p[1, :] = 0.5
+    add_family("metric_bacc_default_threshold_exact", "metric", BACC, t, p)
+    add_family("metric_bacc_threshold0_logits", "metric", BACC, t, logits((4, 5)), kwargs={"threshold": 0.0})
+    add_family("metric_bacc_threshold1", "metric", BACC, t, p01((4, 5)), kwargs={"threshold": 1.0})
+    add_family("metric_bacc_soft_targets", "metric", BACC, rng.uniform(0.1, 0.9, size=(5, 3)), p01((5, 3)),
+               note="soft labels never equal 0 or 1")
+    add_family("metric_bacc_bool_pred", "metric", BACC, rng.integers(0, 2, size=(9, 2)),
+               rng.integers(0, 2, size=(9, 2)), t_dtype=np.int32, p_dtype=np.bool_)
+    add_family("metric_bacc_rank_fix", "metric", BACC, rng.integers(0, 2, size=(9,)), p01((9, 1)),
+               note="BinaryAccuracy accepts y_true (B,) with y_pred (B, 1)")
+    tie = np.array([[0.25, 0.25, 0.25, 0.25], [0.5, 0.5, 0.0, 0.0], [0.1, 0.4, 0.4, 0.1], [0.0, 0.0, 0.5, 0.5],
+                    [0.3, 0.2, 0.3, 0.2], [0.2, 0.3, 0.2, 0.3]])
+    tl = np.array([1, 1, 2, 3, 2, 0])
+    add_family("metric_cacc_ties", "metric", CACC, one_hot(tl, 4), tie, note="argmax ties: the first index wins")
+    add_family("metric_cacc_logits", "metric", CACC, one_hot(labels((8,), 5), 5), logits((8, 5)))
+    add_family("metric_cacc_target_ties", "metric", CACC, np.array([[0.5, 0.5, 0], [0, 0.5, 0.5], [0.2, 0.2, 0.6]]),
+               np.array([[0.6, 0.3, 0.1], [0.1, 0.3, 0.6], [0.1, 0.2, 0.7]]),
+               note="soft targets with tied maxima: argmax picks the first")
+    add_family("metric_sacc_ties", "metric", SACC, tl, tie, note="argmax ties: the first index wins")
+    add_family("metric_sacc_logits", "metric", SACC, labels((8,), 5), logits((8, 5)))
+    for k in (1, 2, 3, 10):
+        add_family(f"metric_topk_k{k}", "metric", TOPK, one_hot(labels((9,), 4), 4), probabilities((9, 4)),
+                   kwargs={"k": k})
+        add_family(f"metric_stopk_k{k}", "metric", STOPK, labels((9,), 4), probabilities((9, 4)), kwargs={"k": k})
+    add_family("metric_topk_ties_k1", "metric", TOPK, one_hot(tl, 4), tie, kwargs={"k": 1},
+               note="TensorFlow's in_top_k counts ties as hits")
+    add_family("metric_topk_ties_k2", "metric", TOPK, one_hot(tl, 4), tie, kwargs={"k": 2},
+               note="TensorFlow's in_top_k counts ties as hits")
+    add_family("metric_stopk_ties_k1", "metric", STOPK, tl, tie, kwargs={"k": 1},
+               note="TensorFlow's in_top_k counts ties as hits")
+    add_family("metric_topk_r3_k2_logits", "metric", TOPK, one_hot(labels((3, 4), 6), 6), logits((3, 4, 6)),
+               kwargs={"k": 2})
+    add_family("metric_stopk_r3_k3_logits", "metric", STOPK, labels((3, 4), 6), logits((3, 4, 6)), kwargs={"k": 3})
+    ids = np.stack([rng.permutation(10)[:4] for _ in range(9)])
+    lab = np.where(rng.uniform(size=9) < 0.6, ids[np.arange(9), rng.integers(0, 4, size=9)], rng.integers(0, 10, 9))
+    for k in (1, 2, 5):
+        add_family(f"metric_stopk_sorted_ids_k{k}", "metric", STOPK, lab, ids, kwargs={"k": k, "from_sorted_ids": True},
+                   t_dtype=np.int64, p_dtype=np.int32)
+    ids3 = np.stack([rng.permutation(6)[:3] for _ in range(8)]).reshape(2, 4, 3)
+    add_family("metric_stopk_sorted_ids_r3", "metric", STOPK, labels((2, 4), 6), ids3,
+               kwargs={"k": 2, "from_sorted_ids": True}, t_dtype=np.int32, p_dtype=np.int64)
+    # KL and Poisson edges: one-hot targets (zeros clipped), predictions of exactly 0.
+    add_family("metric_kl_one_hot_targets", "metric", KLD, one_hot(labels((6,), 3), 3), probabilities((6, 3)))
+    add_family("loss_kl_one_hot_targets", "loss", KLD, one_hot(labels((6,), 3), 3), probabilities((6, 3)))
+    pz = rng.uniform(0.1, 3.0, size=(6, 3))
+    pz[0, 0] = pz[2, 1] = 0
+    for command in ("metric", "loss"):
+        add_family(f"{command}_poisson_zero_pred", command, POI, rng.poisson(1.5, size=(6, 3)), pz,
+                   t_dtype=np.int32)
+    add_family("metric_poisson_uint8_pred", "metric", POI, rng.poisson(2.0, size=(6, 3)),
+               rng.integers(1, 5, size=(6, 3)), p_dtype=np.uint8)
+    # Rank fix: a loss takes y_true (B,) with y_pred (B, 1).
+    add_family("loss_bce_rank_fix", "loss", BCE, rng.integers(0, 2, size=(7,)), p01((7, 1)))
+    # Big-endian Fortran predictions and an .npz.
+    t, p = family_inputs(BFCE, (5, 4))
+    add_family("loss_bfce_bigendian_fortran", "loss", BFCE, t, p, p_dtype=np.float64, p_order="F", p_endian=">")
+    t, p, w = probabilities((8, 2, 3)), probabilities((8, 2, 3)), rng.uniform(0, 2, size=(8,))
+    specs = save_npz("metric_kl_npz", {"t": flavour(t, np.float32), "p": flavour(p, np.float32),
+                                       "w": flavour(w, np.float64)}, True)
+    add_family("metric_kl_npz", "metric", KLD, t, p, w, w_dtype=np.float64,
+               files={"y_true": specs["t"], "y_pred": specs["p"], "sample_weight": specs["w"]})
+
+
+def commands_having(command):
+    return [n for n in FAMILY if command == "metric" or n in LOSS_CLASS]
+
+
+def fam_class_names():
+    for command in ("metric", "loss"):
+        for name in FAMILY:
+            cls = METRIC_CLASS.get(name) if command == "metric" else LOSS_CLASS.get(name)
+            if cls is None:
+                continue
+            shape = (6, 7) if name in (TOPK, STOPK) else (6, 3)
+            t, p = family_inputs(name, shape)
+            add_family(f"{command}_{SHORT[name]}_class_name", command, name, t, p, name_arg=cls)
+
+
+def fam_metric_weights():
+    """Every metric with per-sample, (B, 1), per-element and scalar weights (scalar: once per update_state, so
+    the result depends on the chunking), and zero/negative weights."""
+    for name in FAMILY:
+        classes = 6 if name in (TOPK, STOPK) else 3
+        shape = (6, 4, classes)
+        vshape = values_shape(name, shape)
+        for kind in ("sample", "sample1", "element", "scalar"):
+            t, p = family_inputs(name, shape, logit=name in (SACC, CACC))
+            w = weight_for(kind, "metric", vshape)
+            add_family(f"metric_{SHORT[name]}_weight_{kind}", "metric", name, t, p, w,
+                       w_dtype=np.float64 if kind == "element" else np.float32, chunk_invariant=kind != "scalar")
+        t, p = family_inputs(name, (8, classes))
+        w = rng.uniform(-1, 2, size=(8,))
+        w[:3] = 0
+        add_family(f"metric_{SHORT[name]}_weight_zero_negative", "metric", name, t, p, w)
+        if name in (BCE, KLD, POI, BFCE, CFCE):
+            # Rank 1: one value per update_state; a scalar weight is all that fits it.
+            t, p = family_inputs(name, (7,))
+            add_family(f"metric_{SHORT[name]}_r1_weight_scalar", "metric", name, t, p, np.float32(0.6),
+                       chunk_invariant=False)
+        if name == BACC:
+            t, p = family_inputs(name, (7,))
+            add_family("metric_bacc_r1_weight_sample", "metric", name, t, p, rng.uniform(0, 2, size=(7,)),
+                       w_dtype=np.uint8)
+
+
+def fam_loss_reductions():
+    """Every loss x every reduction x weights none, per sample, per element, scalar; rank 1 with weights."""
+    for name in LOSS_CLASS:
+        shape = (4, 3, 5)
+        vshape = values_shape(name, shape)
+        logit = name in (BCE, BFCE, CFCE)
+        for reduction in REDUCTIONS:
+            for kind in (None, "sample", "element", "scalar"):
+                t, p = family_inputs(name, shape, logit=logit)
+                w = None if kind is None else weight_for(kind, "loss", vshape)
+                kw = {"reduction": reduction, **({"from_logits": True} if logit else {})}
+                add_family(f"loss_{SHORT[name]}_reduction_{reduction}_{kind or 'now'}", "loss", name, t, p, w,
+                           kwargs=kw)
+        # Rank 1: the value is a scalar; (B,) weights broadcast it (reduction none gives shape (B,)).
+        for reduction in REDUCTIONS:
+            for kind in (None, "sample") if reduction in ("none", "sum", "mean_with_sample_weight") else ("sample",):
+                t, p = family_inputs(name, (6,))
+                w = None if kind is None else rng.uniform(0, 2, size=(6,))
+                add_family(f"loss_{SHORT[name]}_r1_reduction_{reduction}_{kind or 'now'}", "loss", name, t, p, w,
+                           kwargs={"reduction": reduction})
+        t, p = family_inputs(name, (6, 3))
+        add_family(f"loss_{SHORT[name]}_weight_higher_rank", "loss", name, t, p, rng.uniform(0, 2, size=(2, 6)),
+                   note="a weight of higher rank than the values broadcasts them")
+        t, p = family_inputs(name, (6, 3))
+        add_family(f"loss_{SHORT[name]}_r2_weight_sample", "loss", name, t, p, rng.uniform(0, 2, size=(6,)),
+                   kwargs={"reduction": "mean_with_sample_weight"})
+
+
+def fam_config():
+    """--config: Keras 3 serialized objects (inline and @file), bare get_config() dicts, a loss function by name,
+    tf.keras 2 configs, the focal metric's MeanMetricWrapper, options over config keys."""
+
+    def serialized(obj):
+        return keras.saving.serialize_keras_object(obj)
+
+    def same(a, b):
+        assert json.dumps(a.get_config()) == json.dumps(b.get_config()), (a.get_config(), b.get_config())
+
+    def write(name, doc):
+        with open(os.path.join(FILES, name), "w") as f:
+            json.dump(doc, f, indent=2)
+            f.write("\n")
+        return "@files/" + name
+
+    # Keras 3 serialize_keras_object of each kind of object.
+    objs = [
+        ("loss", BCE, {"from_logits": True, "axis": 1, "reduction": "sum"}, (4, 3, 2), True),
+        ("loss", BFCE, {"apply_class_balancing": True, "alpha": 0.3, "gamma": 1.5, "reduction": "mean"}, (6, 3),
+         False),
+        ("loss", CFCE, {"alpha": [0.2, 0.3, 0.5], "gamma": 2.5, "from_logits": True, "label_smoothing": 0.1},
+         (6, 3), True),
+        ("loss", KLD, {"reduction": "sum", "name": "kl"}, (5, 3), False),
+        ("loss", POI, {"reduction": "none"}, (5, 3), False),
+        ("metric", BCE, {"from_logits": True, "label_smoothing": 0.1, "name": "bce"}, (6, 2), True),
+        ("metric", KLD, {"dtype": "float64"}, (5, 3), False),
+        ("metric", POI, {"name": "p"}, (5, 3), False),
+        ("metric", BACC, {"threshold": 0.3}, (6, 2), False),
+        ("metric", CACC, {"name": "acc"}, (6, 3), False),
+        ("metric", SACC, {}, (6, 3), False),
+        ("metric", TOPK, {"k": 2}, (6, 4), False),
+        ("metric", STOPK, {"k": 2, "name": "top2"}, (6, 4), False),
+        ("metric", BFCE, {"gamma": 3.0, "apply_class_balancing": True, "from_logits": True}, (6, 2), True),
+        ("metric", CFCE, {"alpha": [0.1, 0.2, 0.7], "gamma": 1.0}, (6, 3), False),
+    ]
+    for i, (command, name, kw, shape, logit) in enumerate(objs):
+        obj, _ = keras_family_object(command, name, kw)
+        ser = serialized(obj)
+        same(obj, keras.saving.deserialize_keras_object(ser))
+        t, p = family_inputs(name, shape, logit=logit)
+        cid = f"config_{command}_{SHORT[name]}_serialized"
+        arg = write(cid + ".json", ser) if i % 3 == 2 else json.dumps(ser)
+        add_family(cid + ("_file" if i % 3 == 2 else "_inline"), command, name, t, p, kwargs=kw, config_arg=arg,
+                   name_arg=False)
+    # The same with NAME given too (the class name).
+    t, p = family_inputs(BFCE, (6, 3))
+    kw = {"gamma": 0.5, "from_logits": False}
+    obj = keras.losses.BinaryFocalCrossentropy(**kw)
+    add_family("config_loss_bfce_serialized_with_name", "loss", BFCE, t, p, kwargs=kw,
+               config_arg=json.dumps(serialized(obj)), name_arg="BinaryFocalCrossentropy")
+    # Bare get_config() dicts, NAME required.
+    for command, name, kw, shape in [("loss", BCE, {"label_smoothing": 0.3, "reduction": "sum"}, (6, 3)),
+                                     ("loss", POI, {"reduction": "mean_with_sample_weight"}, (6, 3)),
+                                     ("loss", CFCE, {"alpha": [0.5, 0.25, 0.25], "axis": -1}, (6, 3)),
+                                     ("metric", TOPK, {"k": 3}, (6, 5)),
+                                     ("metric", STOPK, {"k": 1, "from_sorted_ids": True}, None),
+                                     ("metric", BACC, {"threshold": 0.6, "name": "b"}, (6, 2)),
+                                     ("metric", BFCE, {"alpha": 0.4, "apply_class_balancing": True}, (6, 2))]:
+        obj, _ = keras_family_object(command, name, kw)
+        cfg = obj.get_config()
+        cid = f"config_{command}_{SHORT[name]}_bare"
+        if shape is None:
+            lab = rng.integers(0, 5, size=(6,))
+            ids = np.stack([rng.permutation(5)[:3] for _ in range(6)])
+            add_family(cid, command, name, lab, ids, kwargs=kw, config_arg=json.dumps(cfg), t_dtype=np.int64,
+                       p_dtype=np.int64)
+        else:
+            t, p = family_inputs(name, shape)
+            w = rng.uniform(0, 2, size=(shape[0],)) if name == POI else None
+            add_family(cid, command, name, t, p, w, kwargs=kw, config_arg=json.dumps(cfg))
+    # A loss function by name, as compile(loss=keras.losses.binary_crossentropy) serializes it: the class with
+    # Keras's defaults (the function's values, reduced as sum_over_batch_size).
+    for name in (BCE, BFCE, CFCE, KLD, POI):
+        fn_form = serialized(getattr(keras.losses, name))
+        assert fn_form == {"module": "builtins", "class_name": "function", "config": name,
+                           "registered_name": "function"}, fn_form
+        t, p = family_inputs(name, (6, 3))
+        add_family(f"config_loss_{SHORT[name]}_function", "loss", name, t, p, config_arg=json.dumps(fn_form),
+                   name_arg=False, note="the function by name: the loss class with Keras's defaults")
+    # The focal function by name as a metric: compile(metrics=[keras.losses.binary_focal_crossentropy]) makes
+    # MeanMetricWrapper(fn, name=fn).
+    for name in (BFCE, CFCE):
+        t, p = family_inputs(name, (6, 3))
+        add_family(f"config_metric_{SHORT[name]}_function", "metric", name, t, p,
+                   config_arg=json.dumps(serialized(getattr(keras.losses, name))), name_arg=False,
+                   note="the function by name: MeanMetricWrapper(fn, name=fn), as compile(metrics=[fn]) makes it")
+    # The focal metric's wrapper config with an argument at its default value: Keras keeps it in get_config().
+    mw = keras.metrics.MeanMetricWrapper(keras.losses.binary_focal_crossentropy, name="f", gamma=2.0, alpha=0.25)
+    same(mw, keras.metrics.MeanMetricWrapper.from_config(mw.get_config()))
+    t, p = family_inputs(BFCE, (6, 2))
+    add_family("config_metric_bfce_wrapper_default_values", "metric", BFCE, t, p,
+               kwargs={"name": "f", "gamma": 2.0, "alpha": 0.25}, config_arg=json.dumps(serialized(mw)),
+               name_arg=False, note="a MeanMetricWrapper keeps the arguments it was given, defaults included")
+    # tf.keras 2 configs: {"class_name", "config"} with reduction "auto" (read as sum_over_batch_size).
+    tk2 = [("BinaryCrossentropy", BCE, {"reduction": "auto", "name": "binary_crossentropy", "from_logits": True,
+                                        "label_smoothing": 0.0, "axis": -1}, True),
+           ("BinaryFocalCrossentropy", BFCE, {"reduction": "auto", "name": "binary_focal_crossentropy",
+                                              "apply_class_balancing": False, "alpha": 0.25, "gamma": 2.0,
+                                              "from_logits": False, "label_smoothing": 0.0, "axis": -1}, False),
+           ("CategoricalFocalCrossentropy", CFCE, {"reduction": "auto", "name": "categorical_focal_crossentropy",
+                                                   "alpha": 0.25, "gamma": 2.0, "from_logits": False,
+                                                   "label_smoothing": 0.0, "axis": -1}, False),
+           ("KLDivergence", KLD, {"reduction": "auto", "name": "kl_divergence"}, False),
+           ("Poisson", POI, {"reduction": "sum", "name": "poisson"}, False)]
+    for cls, name, cfg, logit in tk2:
+        kw = {k: v for k, v in cfg.items() if k != "reduction"}
+        if cfg["reduction"] != "auto":
+            kw["reduction"] = cfg["reduction"]
+        t, p = family_inputs(name, (6, 3), logit=logit)
+        add_family(f"config_loss_{SHORT[name]}_tfkeras2", "loss", name, t, p, kwargs=kw,
+                   config_arg=json.dumps({"class_name": cls, "config": cfg}), name_arg=False,
+                   note="tf.keras 2 config; reduction \"auto\" is sum_over_batch_size (Keras 3 refuses \"auto\")"
+                   if cfg["reduction"] == "auto" else "tf.keras 2 config")
+    tk2m = {"class_name": "BinaryAccuracy", "config": {"name": "binary_accuracy", "dtype": "float32",
+                                                        "threshold": 0.5}}
+    t, p = family_inputs(BACC, (6, 2))
+    add_family("config_metric_bacc_tfkeras2", "metric", BACC, t, p, kwargs={"threshold": 0.5},
+               config_arg=json.dumps(tk2m), name_arg=False)
+    # Options over config keys.
+    base = serialized(keras.losses.BinaryFocalCrossentropy(gamma=3.0, reduction="sum"))
+    t, p = family_inputs(BFCE, (6, 3), logit=True)
+    add_family("config_loss_bfce_overridden", "loss", BFCE, t, p,
+               kwargs={"gamma": 1.0, "reduction": "none", "from_logits": True}, config_arg=json.dumps(base),
+               extra_args=["--gamma", "1.0", "--reduction", "none", "--from-logits"])
+    base = keras.metrics.BinaryAccuracy(threshold=0.3).get_config()
+    t, p = family_inputs(BACC, (6, 2))
+    add_family("config_metric_bacc_overridden", "metric", BACC, t, p, kwargs={"threshold": 0.6},
+               config_arg=json.dumps(base), extra_args=["--threshold", "0.6"])
+    base = serialized(keras.losses.CategoricalFocalCrossentropy(alpha=0.5))
+    t, p = family_inputs(CFCE, (6, 3))
+    add_family("config_loss_cfce_alpha_overridden_by_list", "loss", CFCE, t, p, kwargs={"alpha": [0.1, 0.3, 0.6]},
+               config_arg=json.dumps(base), extra_args=["--alpha", "0.1,0.3,0.6"])
+    base = serialized(keras.metrics.TopKCategoricalAccuracy(k=1))
+    t, p = family_inputs(TOPK, (6, 5))
+    add_family("config_metric_topk_k_overridden", "metric", TOPK, t, p, kwargs={"k": 3},
+               config_arg=json.dumps(base), extra_args=["--k", "3"], name_arg=False)
+
+
+def fam_errors():
+    """Usage errors (exit 2: an option the class lacks, no loss class) and data errors (exit 1: shapes)."""
+    t, p = family_inputs(BCE, (6, 3))
+    usage = [
+        ("metric", BCE, ["--axis", "1"], "--axis"),
+        ("metric", "BinaryCrossentropy", ["--axis", "-1"], "--axis"),
+        ("metric", KLD, ["--from-logits"], "--from-logits"),
+        ("loss", POI, ["--label-smoothing", "0.1"], "--label-smoothing"),
+        ("loss", KLD, ["--axis", "1"], "--axis"),
+        ("metric", BACC, ["--k", "2"], "--k"),
+        ("metric", BACC, ["--from-logits"], "--from-logits"),
+        ("metric", CACC, ["--threshold", "0.5"], "--threshold"),
+        ("metric", TOPK, ["--from-sorted-ids"], "--from-sorted-ids"),
+        ("metric", SACC, ["--k", "1"], "--k"),
+        ("metric", STOPK, ["--ignore-class", "1"], "--ignore-class"),
+        ("loss", BCE, ["--gamma", "1.0"], "--gamma"),
+        ("loss", BCE, ["--alpha", "0.5"], "--alpha"),
+        ("loss", BCE, ["--threshold", "0.5"], "--threshold"),
+        ("metric", BCE, ["--apply-class-balancing"], "--apply-class-balancing"),
+        ("loss", CFCE, ["--apply-class-balancing"], "--apply-class-balancing"),
+        ("metric", BFCE, ["--threshold", "0.5"], "--threshold"),
+        ("metric", CFCE, ["--k", "2"], "--k"),
+        ("metric", BFCE, ["--reduction", "sum"], "--reduction"),
+        ("loss", BACC, [], BACC),
+        ("loss", "CategoricalAccuracy", [], "CategoricalAccuracy"),
+        ("loss", TOPK, [], TOPK),
+        ("loss", STOPK, ["--k", "2"], STOPK),
+        ("loss", SACC, [], SACC),
+        ("loss", BFCE, ["--reduction", "none"], "--output"),
+    ]
+    for i, (command, name, options, contains) in enumerate(usage):
+        flag = options[0].lstrip("-") if options else "no_loss"
+        add_error(f"error_{command}_{SHORT.get(name, name)}_{flag}", command, name, t, p, options=options,
+                  exit_code=2, contains=contains)
+    # Data errors: shapes that do not fit, as Keras refuses them too.
+    t, p = rng.integers(0, 2, size=(4, 3)), p01((4, 5))
+    add_error("error_metric_bce_shape", "metric", BCE, t, p, exit_code=1, contains_file="y_pred",
+              keras_raises=lambda: keras.metrics.BinaryCrossentropy().update_state(t, p))
+    t, p = probabilities((5, 3)), probabilities((6, 3))
+    add_error("error_loss_kl_rows", "loss", KLD, t, p, exit_code=1, contains_file="y_pred",
+              keras_raises=lambda: keras.losses.KLDivergence()(t, p))
+    t, p = labels((5,), 3), probabilities((4, 3))
+    add_error("error_metric_sacc_rows", "metric", SACC, t, p, exit_code=1, contains_file="y_pred", t_dtype=np.int64,
+              keras_raises=lambda: keras.metrics.SparseCategoricalAccuracy().update_state(t, p))
+    t, p, w = rng.integers(0, 2, size=(6, 4)), p01((6, 4)), rng.uniform(0, 1, size=(5,))
+    add_error("error_loss_bfce_weight", "loss", BFCE, t, p, w, exit_code=1, contains_file="sample_weight",
+              keras_raises=lambda: keras.losses.BinaryFocalCrossentropy()(t, p, sample_weight=w))
+    t, p, w = rng.integers(0, 2, size=(6,)).astype(np.float32), p01((6,)), rng.uniform(0, 1, size=(6,))
+    add_error("error_metric_bce_r1_weight_sample", "metric", BCE, t, p, w, exit_code=1, contains_file="sample_weight",
+              keras_raises=lambda: keras.metrics.BinaryCrossentropy().update_state(t, p, sample_weight=w),
+              note="rank 1: one value per update_state, which a (B,) weight does not fit (Keras: BroadcastTo)")
+    t, p = rng.integers(0, 2, size=(7,)).astype(np.float32), p01((7, 1)).astype(np.float32)
+    add_error("error_metric_bce_rank_mismatch", "metric", BCE, t, p, exit_code=1, contains_file="y_pred",
+              keras_raises=lambda: keras.metrics.BinaryCrossentropy().update_state(t, p),
+              note="the metric does not rank-fix y_true (B,) against y_pred (B, 1) (the loss does)")
+
+
+def cases_family():
+    fam_ranks_and_dtypes()
+    fam_options()
+    fam_class_names()
+    fam_metric_weights()
+    fam_loss_reductions()
+    fam_config()
+    fam_errors()
+
+
 def main():
-    if os.path.isdir(OUT):
+    global OUT, FILES
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--check", action="store_true",
+                    help="regenerate into a temporary directory and exit 1 if it differs from the committed files")
+    args = ap.parse_args()
+    committed = OUT
+    if args.check:
+        OUT = tempfile.mkdtemp(prefix="cli-golden-check-")
+        FILES = os.path.join(OUT, "files")
+    elif os.path.isdir(OUT):
         shutil.rmtree(OUT)
     os.makedirs(FILES)
+    try:
+        return generate(committed if args.check else None)
+    finally:
+        if args.check:
+            shutil.rmtree(OUT)
+
+
+def generate(compare_with):
     cases_dtypes()
     cases_npz()
     cases_shapes_and_options()
     cases_reductions()
     cases_config()
+    old_cases, old_bytes = len(cases), dir_bytes(OUT)
+    cases_family()
     ids = [c["id"] for c in cases]
     assert len(ids) == len(set(ids)), "duplicate case ids"
     doc = {"generator": "tools/golden/generate_cli.py", "keras": keras.__version__, "backend": "tensorflow",
@@ -415,8 +1116,29 @@ def main():
         f.write("\n")
     total = sum(os.path.getsize(os.path.join(d, n)) for d, _, ns in os.walk(OUT) for n in ns)
     assert total < MAX_TOTAL_BYTES, f"cli-golden is {total} bytes, over {MAX_TOTAL_BYTES}"
-    print(f"{len(cases)} cases, {total} bytes in {OUT}")
+    print(f"{len(cases)} cases ({len(cases) - old_cases} of the binary/focal/KL/Poisson/accuracy family), {total}"
+          f" bytes ({dir_bytes(OUT) - old_bytes - (os.path.getsize(os.path.join(OUT, 'cases.json')))} bytes of family"
+          f" input files, cases.json {os.path.getsize(os.path.join(OUT, 'cases.json'))})")
+    if compare_with is None:
+        print(f"written to {OUT}")
+        return 0
+    differ = sorted(set(walk(OUT)) ^ set(walk(compare_with)))
+    differ += sorted(f for f in set(walk(OUT)) & set(walk(compare_with))
+                     if not filecmp.cmp(os.path.join(OUT, f), os.path.join(compare_with, f), shallow=False))
+    if differ:
+        print(f"{len(differ)} files differ from {compare_with}: " + ", ".join(differ[:20]), file=sys.stderr)
+        return 1
+    print(f"identical to {compare_with}")
+    return 0
+
+
+def dir_bytes(root):
+    return sum(os.path.getsize(os.path.join(root, f)) for f in walk(root))
+
+
+def walk(root):
+    return [os.path.relpath(os.path.join(d, n), root) for d, _, ns in os.walk(root) for n in ns]
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs the command line on every case of {@code cli-golden/cases.json} (written by
  * {@code tools/golden/generate_cli.py} from real Keras 3.15.1, TensorFlow backend) and compares the JSON and, for
  * {@code --reduction none}, the written values within 2e-5 relative. Cases whose result does not depend on the
- * chunking also run with {@code --batch-size 1} and {@code 3}.
+ * chunking also run with {@code --batch-size 1} and {@code 3}. A case with {@code error} instead of {@code expected}
+ * is a command line xent must refuse: its exit code (2 bad usage, 1 bad data), nothing on stdout, and stderr's first
+ * line {@code xent: error: ...} containing {@code stderr_contains} (bad data: that line alone).
  */
 class CliGoldenTest {
 
@@ -74,6 +76,10 @@ class CliGoldenTest {
         }
         Cli.Run run = Cli.run(args.toArray(new String[0]));
         String context = String.join(" ", args) + "\n" + run + (c.has("note") ? "note: " + c.get("note").asText() : "");
+        if (c.has("error")) {
+            checkError(c.get("error"), run, context);
+            return;
+        }
         assertEquals(0, run.code, context);
         assertEquals("", run.err, context);
         assertTrue(run.out.endsWith("\n") && run.out.indexOf('\n') == run.out.length() - 1, "one line: " + context);
@@ -107,6 +113,20 @@ class CliGoldenTest {
                             "element " + i + " of " + context);
                 }
             }
+        }
+    }
+
+    private static void checkError(JsonNode error, Cli.Run run, String context) {
+        int code = error.get("exit_code").asInt();
+        assertEquals(code, run.code, context);
+        assertEquals("", run.out, context);
+        String[] lines = run.err.split("\n", -1);
+        assertTrue(lines[0].startsWith("xent: error: "), "first stderr line: " + context);
+        String contains = error.get("stderr_contains").asText();
+        assertTrue(lines[0].contains(contains), "first stderr line should contain '" + contains + "': " + context);
+        if (code == 1) {
+            assertTrue(run.err.endsWith("\n") && run.err.indexOf('\n') == run.err.length() - 1,
+                    "one stderr line: " + context);
         }
     }
 

@@ -1,7 +1,8 @@
 package dev.xent.spark.cli;
 
+import dev.xent.catalog.Arguments;
+import dev.xent.catalog.KerasFunction;
 import dev.xent.cli.ConfigInput;
-import dev.xent.cli.KerasClass;
 import dev.xent.cli.KerasOptions;
 import dev.xent.ndarray.DType;
 import dev.xent.spark.Crossentropy;
@@ -38,6 +39,10 @@ abstract class SparkCommand implements Callable<Integer> {
                     + " omitted when --config has a class_name.")
     String name;
 
+    SparkCommand(KerasOptions keras) {
+        this.keras = keras;
+    }
+
     @Option(names = "--input", required = true, paramLabel = "PATH", order = 1,
             description = "A table Spark reads: a file or directory; the format comes from --format or the extension"
                     + " (.parquet, .orc, .json, .jsonl; a directory without one is Parquet).")
@@ -63,10 +68,6 @@ abstract class SparkCommand implements Callable<Integer> {
 
     @Mixin
     KerasOptions keras;
-
-    @Option(names = "--normalize-before-clip", order = 30,
-            description = "Sparse only: divide probabilities by the row sum, then clip (Keras on JAX/PyTorch).")
-    boolean normalizeBeforeClip;
 
     @Option(names = "--skip-nulls", order = 32,
             description = "Skip rows with a null label, prediction, weight or shape (their number goes to stderr)"
@@ -95,7 +96,7 @@ abstract class SparkCommand implements Callable<Integer> {
      * The job for the core metric or loss built from the config with the options over it (its {@code getConfig()}
      * is what the JSON shows, as {@code xent metric} and {@code xent loss} show it).
      */
-    abstract Job job(KerasClass cls, ConfigInput cfg);
+    abstract Job job(KerasFunction f, ConfigInput cfg);
 
     @Override
     public final Integer call() {
@@ -108,9 +109,8 @@ abstract class SparkCommand implements Callable<Integer> {
             throw usage("--format (" + fmt + ") must be parquet, orc or json");
         }
         ConfigInput cfg = keras.config();
-        KerasClass cls = cfg.resolveClass(name, isLoss(), this::usage);
-        checkApplicable(cls);
-        Job job = job(cls, cfg);
+        KerasFunction f = keras.resolve(name, cfg, isLoss(), this::usage);
+        Job job = job(f, cfg);
         if (!input.contains("://") || input.startsWith("file:")) {
             java.nio.file.Path local = java.nio.file.Path.of(input.startsWith("file:")
                     ? java.net.URI.create(input).getPath() : input);
@@ -126,7 +126,7 @@ abstract class SparkCommand implements Callable<Integer> {
             if (partitions != null) {
                 data = data.repartition(partitions);
             }
-            XentSummary s = XentFunctions.aggregate(data, Crossentropy.fromName(cls.snakeName), isLoss(),
+            XentSummary s = XentFunctions.aggregate(data, Crossentropy.fromName(f.name()), isLoss(),
                     job.options(), labelCol, predictionCol, weightCol, shapeCol);
             PrintWriter out = spec.commandLine().getOut();
             out.println(job.json().apply(s));
@@ -144,23 +144,17 @@ abstract class SparkCommand implements Callable<Integer> {
         }
     }
 
-    /** Options that do not apply to the class are usage errors. */
-    void checkApplicable(KerasClass cls) {
-        keras.checkApplicable(cls, this::usage);
-        if (cls == KerasClass.CATEGORICAL && normalizeBeforeClip) {
-            throw usage("--normalize-before-clip applies to sparse_categorical_crossentropy only");
-        }
-    }
-
-    /** The config with the command line's options over its keys. */
-    Map<String, Object> overridden(ConfigInput cfg) {
-        return keras.overridden(cfg.config);
-    }
-
-    /** The aggregation's options for what the core object says, plus this command's own flags. */
-    XentOptions.Builder optionsOf(boolean logits, Integer ignored, double smoothing, int classAxis, DType type) {
-        return XentOptions.builder().fromLogits(logits).ignoreClass(ignored).labelSmoothing(smoothing)
-                .axis(classAxis).dtype(type).normalizeBeforeClip(normalizeBeforeClip).skipNulls(skipNulls);
+    /** The aggregation's options for what the core object's arguments say, plus this command's own flags. */
+    XentOptions.Builder optionsOf(Arguments args, DType type) {
+        Map<String, Object> a = args.asMap();
+        Object ignored = a.get("ignore_class");
+        return XentOptions.builder().fromLogits(Boolean.TRUE.equals(a.get("from_logits")))
+                .ignoreClass(ignored == null ? null : (Integer) ignored)
+                .labelSmoothing(a.get("label_smoothing") == null ? 0 : ((Number) a.get("label_smoothing")).doubleValue())
+                .axis(a.get("axis") == null ? -1 : (Integer) a.get("axis")).dtype(type)
+                .normalizeBeforeClip(Boolean.TRUE.equals(a.get("normalize_before_clip")))
+                .excludeIgnoredFromCount(Boolean.TRUE.equals(a.get("exclude_ignored_from_count")))
+                .skipNulls(skipNulls);
     }
 
     private SparkSession newSession() {

@@ -1,14 +1,11 @@
 package dev.xent.spark.cli;
 
+import dev.xent.catalog.KerasFunction;
 import dev.xent.cli.ConfigInput;
 import dev.xent.cli.JsonResult;
-import dev.xent.cli.KerasClass;
-import dev.xent.losses.CategoricalCrossentropy;
+import dev.xent.cli.KerasOptions;
 import dev.xent.losses.Loss;
 import dev.xent.losses.Reduction;
-import dev.xent.losses.SparseCategoricalCrossentropy;
-import dev.xent.spark.XentOptions;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,40 +35,24 @@ final class SparkLossCommand extends SparkCommand {
             description = "sum_over_batch_size (default), sum, mean or mean_with_sample_weight.")
     String reduction;
 
+    SparkLossCommand() {
+        super(KerasOptions.forLosses());
+    }
+
     @Override
     boolean isLoss() {
         return true;
     }
 
     @Override
-    Map<String, Object> overridden(ConfigInput cfg) {
-        Map<String, Object> c = super.overridden(cfg);
-        if (reduction != null) {
-            c.put("reduction", reduction);
-        }
-        return c;
-    }
-
-    @Override
-    Job job(KerasClass cls, ConfigInput cfg) {
-        Loss loss;
-        XentOptions.Builder options;
-        if (cls == KerasClass.SPARSE) {
-            SparseCategoricalCrossentropy l = cfg.build(overridden(cfg), SparseCategoricalCrossentropy::fromConfig,
-                    this::usage);
-            options = optionsOf(l.fromLogits(), l.ignoreClass(), 0, l.axis(), l.dtype());
-            loss = l;
-        } else {
-            CategoricalCrossentropy l = cfg.build(overridden(cfg), CategoricalCrossentropy::fromConfig, this::usage);
-            options = optionsOf(l.fromLogits(), null, l.labelSmoothing(), l.axis(), l.dtype());
-            loss = l;
-        }
+    Job job(KerasFunction f, ConfigInput cfg) {
+        Loss loss = keras.newLoss(f, cfg, reduction, this::usage);
         if (loss.reduction() == Reduction.NONE) {
             throw usage("the reduction none has no single result over a table: xent spark loss prints reduced losses"
                     + " (sum_over_batch_size, sum, mean, mean_with_sample_weight); per-row values come from the SQL"
-                    + " function xent_" + cls.snakeName + "_values");
+                    + " function xent_" + f.name() + "_values");
         }
-        return new Job(options.reduction(loss.reduction()).build(),
-                s -> JsonResult.loss(cls.className, loss.getConfig(), s.getResult()));
+        return new Job(optionsOf(loss.arguments(), loss.dtype()).reduction(loss.reduction()).build(),
+                s -> JsonResult.loss(loss, s.getResult()));
     }
 }

@@ -1,13 +1,12 @@
 package dev.xent.spark.cli;
 
+import dev.xent.catalog.KerasFunction;
 import dev.xent.cli.ConfigInput;
 import dev.xent.cli.JsonResult;
-import dev.xent.cli.KerasClass;
-import dev.xent.metrics.CategoricalCrossentropy;
-import dev.xent.metrics.SparseCategoricalCrossentropy;
+import dev.xent.cli.KerasOptions;
+import dev.xent.metrics.MeanMetricWrapper;
 import dev.xent.spark.XentOptions;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code xent spark metric NAME --input PATH --label-col C --prediction-col C ...}: a Keras metric over a table
@@ -30,9 +29,9 @@ import picocli.CommandLine.Option;
                 "Exit codes: 0 success; 1 bad data (one line 'xent: error: ...' on stderr); 2 bad usage."})
 final class SparkMetricCommand extends SparkCommand {
 
-    @Option(names = "--exclude-ignored-from-count", order = 31,
-            description = "Sparse only: leave --ignore-class entries out of count even without weights (tf.keras 2).")
-    boolean excludeIgnoredFromCount;
+    SparkMetricCommand() {
+        super(KerasOptions.forMetrics());
+    }
 
     @Override
     boolean isLoss() {
@@ -40,26 +39,9 @@ final class SparkMetricCommand extends SparkCommand {
     }
 
     @Override
-    void checkApplicable(KerasClass cls) {
-        super.checkApplicable(cls);
-        if (cls == KerasClass.CATEGORICAL && excludeIgnoredFromCount) {
-            throw usage("--exclude-ignored-from-count applies to sparse_categorical_crossentropy only");
-        }
-    }
-
-    @Override
-    Job job(KerasClass cls, ConfigInput cfg) {
-        if (cls == KerasClass.SPARSE) {
-            SparseCategoricalCrossentropy m = cfg.build(overridden(cfg), SparseCategoricalCrossentropy::fromConfig,
-                    this::usage);
-            XentOptions options = optionsOf(m.fromLogits(), m.ignoreClass(), 0, m.axis(), m.dtype())
-                    .excludeIgnoredFromCount(excludeIgnoredFromCount).build();
-            return new Job(options, s -> JsonResult.metric(cls.className, m.getConfig(), s.getResult(), s.getTotal(),
-                    s.getCount()));
-        }
-        CategoricalCrossentropy m = cfg.build(overridden(cfg), CategoricalCrossentropy::fromConfig, this::usage);
-        XentOptions options = optionsOf(m.fromLogits(), null, m.labelSmoothing(), m.axis(), m.dtype()).build();
-        return new Job(options, s -> JsonResult.metric(cls.className, m.getConfig(), s.getResult(), s.getTotal(),
-                s.getCount()));
+    Job job(KerasFunction f, ConfigInput cfg) {
+        MeanMetricWrapper m = keras.newMetric(f, cfg, this::usage);
+        XentOptions options = optionsOf(m.arguments(), m.dtype()).build();
+        return new Job(options, s -> JsonResult.metric(m, s.getResult(), s.getTotal(), s.getCount()));
     }
 }

@@ -264,8 +264,8 @@ class SparkCommandTest {
         Run run = new Run("metric", "sparse_categorical_crossentropy", "--input", parquet, "--label-col", "label",
                 "--prediction-col", "probs", "--label-smoothing", "0.1");
         assertEquals(2, run.code);
-        assertTrue(run.err.startsWith("xent: error: --label-smoothing applies to categorical_crossentropy only"),
-                run.err);
+        assertTrue(run.err.startsWith("xent: error: --label-smoothing is not an option of"
+                + " SparseCategoricalCrossentropy; its options are "), run.err);
         Run unknown = new Run("metric", "hinge", "--input", parquet, "--label-col", "label", "--prediction-col", "p");
         assertEquals(2, unknown.code);
         assertTrue(unknown.err.startsWith("xent: error: NAME (hinge) must be one of"), unknown.err);
