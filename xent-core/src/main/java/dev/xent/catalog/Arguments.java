@@ -16,14 +16,22 @@ import java.util.Objects;
 public final class Arguments {
 
     private final Map<String, Object> values;
+    /** The keys given explicitly (not defaulted), in the order given: a MeanMetricWrapper's config writes these. */
+    private final List<String> given;
 
-    Arguments(Map<String, Object> values) {
+    Arguments(Map<String, Object> values, List<String> given) {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        this.given = List.copyOf(given);
     }
 
     /** Every argument's value, in the function's order. */
     public Map<String, Object> asMap() {
         return values;
+    }
+
+    /** The keys that were given explicitly rather than defaulted, in the order they were given. */
+    public List<String> givenKeys() {
+        return given;
     }
 
     /** The value of {@code key} (null for an optional integer that is null). */

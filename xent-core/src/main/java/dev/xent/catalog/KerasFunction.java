@@ -347,6 +347,7 @@ public final class KerasFunction {
             Object d = form != null && form.defaults.containsKey(a.key()) ? form.defaults.get(a.key()) : a.defaultValue();
             values.put(a.key(), d);
         }
+        List<String> givenKeys = new ArrayList<>();
         for (Map.Entry<String, ?> e : given.entrySet()) {
             Argument a = argument(e.getKey());
             if (a == null || (form != null && !form.configKeys.contains(a.key()) && !form.extensions.contains(a.key()))) {
@@ -354,8 +355,9 @@ public final class KerasFunction {
                         + "; its arguments are " + keys(form));
             }
             values.put(a.key(), a.checked(e.getValue(), owner));
+            givenKeys.add(a.key());
         }
-        return new Arguments(values);
+        return new Arguments(values, givenKeys);
     }
 
     private List<String> keys(Form form) {
@@ -384,23 +386,17 @@ public final class KerasFunction {
 
     /** The config keys of {@code form} with their values, in Keras's order, leaving out those Keras does not write. */
     void putConfig(Map<String, Object> config, Form form, Arguments args) {
-        for (String k : form.configKeys) {
+        // A MeanMetricWrapper writes the keyword arguments it was given, in the order given.
+        for (String k : form.wrapper ? args.givenKeys() : form.configKeys) {
+            if (!form.configKeys.contains(k)) {
+                continue;
+            }
             Object v = args.get(k);
             if (form.omittedWhen.containsKey(k) && java.util.Objects.equals(form.omittedWhen.get(k), v)) {
                 continue;
             }
-            if (form.wrapper && sameNumberOrValue(argument(k).defaultValue(), v)) {
-                continue;
-            }
             config.put(k, v);
         }
-    }
-
-    private static boolean sameNumberOrValue(Object a, Object b) {
-        if (a instanceof Number && b instanceof Number) {
-            return ((Number) a).doubleValue() == ((Number) b).doubleValue();
-        }
-        return java.util.Objects.equals(a, b);
     }
 
     static NdArray toArray(ElementValues v) {

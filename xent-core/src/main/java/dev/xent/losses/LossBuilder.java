@@ -73,8 +73,8 @@ public abstract class LossBuilder<B extends LossBuilder<B, L>, L extends Loss> {
         name = loss.name();
         reduction = loss.reductionConfigValue();
         dtype = loss.dtype();
-        for (dev.xent.catalog.Argument a : function.arguments(true)) {
-            given.put(a.key(), loss.arguments().get(a.key()));
+        for (String k : loss.arguments().givenKeys()) {
+            given.put(k, loss.arguments().get(k));
         }
         return self();
     }

@@ -62,8 +62,8 @@ public abstract class MetricBuilder<B extends MetricBuilder<B, M>, M extends Mea
     B from(MeanMetricWrapper metric) {
         name = metric.name();
         dtype = metric.dtype();
-        for (dev.xent.catalog.Argument a : function.arguments(false)) {
-            given.put(a.key(), metric.arguments().get(a.key()));
+        for (String k : metric.arguments().givenKeys()) {
+            given.put(k, metric.arguments().get(k));
         }
         return self();
     }
