@@ -181,17 +181,25 @@ public final class KerasFunction {
     }
 
     /**
-     * The metric, from a {@code get_config()} map (every key optional; unknown keys refused).
+     * The metric, from a {@code get_config()} map (every key optional; unknown keys refused) and, in the same map,
+     * xent's extensions by key (such as {@code normalize_before_clip}), which a class's {@code fromConfig} refuses.
      *
      * @throws IllegalArgumentException on an unknown key, a value of the wrong type, or one that breaks its rule
      */
     public MeanMetricWrapper newMetric(Map<String, ?> config) {
-        return metricFromConfig.apply(config);
+        Map<String, Object> extensions = extensions(config);
+        MeanMetricWrapper m = metricFromConfig.apply(without(config, extensions));
+        if (extensions.isEmpty()) {
+            return m;
+        }
+        dev.xent.metrics.MetricBuilder<?, ? extends MeanMetricWrapper> b = m.toBuilder();
+        extensions.forEach(b::set);
+        return b.build();
     }
 
     /**
      * The loss, from a {@code get_config()} map (every key optional; unknown keys refused; {@code "reduction": "auto"},
-     * tf.keras 2's default, read as {@code sum_over_batch_size}).
+     * tf.keras 2's default, read as {@code sum_over_batch_size}) and, in the same map, xent's extensions by key.
      *
      * @throws UnsupportedOperationException when the function has no loss class
      * @throws IllegalArgumentException on an unknown key, a value of the wrong type, or one that breaks its rule
@@ -200,7 +208,35 @@ public final class KerasFunction {
         if (loss == null) {
             throw new UnsupportedOperationException(name + " has no loss class in Keras");
         }
-        return lossFromConfig.apply(config);
+        Map<String, Object> extensions = extensions(config);
+        Loss l = lossFromConfig.apply(without(config, extensions));
+        if (extensions.isEmpty()) {
+            return l;
+        }
+        dev.xent.losses.LossBuilder<?, ? extends Loss> b = l.toBuilder();
+        extensions.forEach(b::set);
+        return b.build();
+    }
+
+    /** The entries of {@code config} whose keys are extensions of this function. */
+    private Map<String, Object> extensions(Map<String, ?> config) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, ?> e : config.entrySet()) {
+            Argument a = argument(e.getKey());
+            if (a != null && a.isExtension()) {
+                out.put(e.getKey(), e.getValue());
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, ?> without(Map<String, ?> config, Map<String, Object> extensions) {
+        if (extensions.isEmpty()) {
+            return config;
+        }
+        Map<String, Object> out = new LinkedHashMap<>(config);
+        out.keySet().removeAll(extensions.keySet());
+        return out;
     }
 
     /**

@@ -54,6 +54,9 @@ public abstract class Loss {
         this.computation = Computations.of(function);
     }
 
+    /** A builder holding this loss's options (each loss class returns its own builder). */
+    public abstract LossBuilder<?, ? extends Loss> toBuilder();
+
     /** The catalogue function this loss reduces. */
     public final KerasFunction function() {
         return function;

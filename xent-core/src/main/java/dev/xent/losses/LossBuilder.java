@@ -59,8 +59,11 @@ public abstract class LossBuilder<B extends LossBuilder<B, L>, L extends Loss> {
         return self();
     }
 
-    /** Sets argument {@code key} (Keras's name, such as {@code label_smoothing}); checked by {@link #build()}. */
-    B set(String key, Object value) {
+    /**
+     * Sets argument {@code key}: Keras's name (such as {@code label_smoothing}) or an extension's (such as
+     * {@code normalize_before_clip}); checked by {@link #build()}, which refuses a key the loss does not take.
+     */
+    public B set(String key, Object value) {
         given.put(key, value);
         return self();
     }

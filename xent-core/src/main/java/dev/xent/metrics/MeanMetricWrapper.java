@@ -74,6 +74,18 @@ public class MeanMetricWrapper extends AbstractMean {
         return new Builder(function);
     }
 
+    /**
+     * A builder holding this metric's options (the metric classes return their own builder).
+     *
+     * @throws UnsupportedOperationException for a wrapper of a user's {@link MetricFunction}
+     */
+    public MetricBuilder<?, ? extends MeanMetricWrapper> toBuilder() {
+        if (function == null) {
+            throw new UnsupportedOperationException("a MeanMetricWrapper of a user's function has no builder");
+        }
+        return builder(function).from(this);
+    }
+
     /** The catalogue function this metric averages, or null for a wrapper of a user's function. */
     public final KerasFunction function() {
         return function;
@@ -179,12 +191,6 @@ public class MeanMetricWrapper extends AbstractMean {
     public static final class Builder extends MetricBuilder<Builder, MeanMetricWrapper> {
         private Builder(KerasFunction function) {
             super(function, MeanMetricWrapper::new);
-        }
-
-        /** Sets the argument Keras names {@code key} (such as {@code "gamma"}); checked by {@link #build()}. */
-        @Override
-        public Builder set(String key, Object value) {
-            return super.set(key, value);
         }
 
         /** {@code config}'s keys (Keras's {@code get_config()}) over these options. */

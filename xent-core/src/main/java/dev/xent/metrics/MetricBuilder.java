@@ -49,8 +49,11 @@ public abstract class MetricBuilder<B extends MetricBuilder<B, M>, M extends Mea
         return self();
     }
 
-    /** Sets argument {@code key} (Keras's name, such as {@code label_smoothing}); checked by {@link #build()}. */
-    B set(String key, Object value) {
+    /**
+     * Sets argument {@code key}: Keras's name (such as {@code label_smoothing}) or an extension's (such as
+     * {@code normalize_before_clip}); checked by {@link #build()}, which refuses a key the metric does not take.
+     */
+    public B set(String key, Object value) {
         given.put(key, value);
         return self();
     }

@@ -131,7 +131,7 @@ public final class Serialization {
         if (f == null) {
             throw new IllegalArgumentException("metric name (" + name + ") must be one of " + Catalog.names(false));
         }
-        return f.newMetric(config);
+        return f.newMetric(kerasKeysOnly(f, config));
     }
 
     /**
@@ -151,7 +151,21 @@ public final class Serialization {
         if (wrapperName != null) {
             return f.newLoss(Map.of("name", wrapperName));
         }
-        return f.newLoss(config);
+        return f.newLoss(kerasKeysOnly(f, config));
+    }
+
+    /**
+     * {@code config}, refused when it holds one of xent's extensions: {@link KerasFunction#newMetric} takes them, but
+     * a Keras config never has them.
+     */
+    private static Map<String, ?> kerasKeysOnly(KerasFunction f, Map<String, ?> config) {
+        for (String key : config.keySet()) {
+            if (f.argument(key) != null && f.argument(key).isExtension()) {
+                throw new IllegalArgumentException("config key '" + key + "' is an option of xent, not of Keras: a"
+                        + " builder option, never a config key");
+            }
+        }
+        return config;
     }
 
     /** The function a {@code {"class_name": "function", "config": NAME}} object names, else null. */
