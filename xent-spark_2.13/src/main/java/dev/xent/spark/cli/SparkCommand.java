@@ -3,8 +3,8 @@ package dev.xent.spark.cli;
 import dev.xent.cli.ConfigInput;
 import dev.xent.cli.KerasClass;
 import dev.xent.cli.KerasOptions;
+import dev.xent.catalog.Arguments;
 import dev.xent.ndarray.DType;
-import dev.xent.spark.Crossentropy;
 import dev.xent.spark.XentFunctions;
 import dev.xent.spark.XentOptions;
 import dev.xent.spark.XentSummary;
@@ -126,7 +126,7 @@ abstract class SparkCommand implements Callable<Integer> {
             if (partitions != null) {
                 data = data.repartition(partitions);
             }
-            XentSummary s = XentFunctions.aggregate(data, Crossentropy.fromName(cls.snakeName), isLoss(),
+            XentSummary s = XentFunctions.aggregate(data, cls.snakeName, isLoss(),
                     job.options(), labelCol, predictionCol, weightCol, shapeCol);
             PrintWriter out = spec.commandLine().getOut();
             out.println(job.json().apply(s));
@@ -157,10 +157,10 @@ abstract class SparkCommand implements Callable<Integer> {
         return keras.overridden(cfg.config);
     }
 
-    /** The aggregation's options for what the core object says, plus this command's own flags. */
-    XentOptions.Builder optionsOf(boolean logits, Integer ignored, double smoothing, int classAxis, DType type) {
-        return XentOptions.builder().fromLogits(logits).ignoreClass(ignored).labelSmoothing(smoothing)
-                .axis(classAxis).dtype(type).normalizeBeforeClip(normalizeBeforeClip).skipNulls(skipNulls);
+    /** The aggregation's options for the core object's arguments and dtype, plus this command's own flags. */
+    XentOptions.Builder optionsOf(Arguments arguments, DType type) {
+        XentOptions.Builder b = XentOptions.builder().setAll(arguments.asMap()).dtype(type).skipNulls(skipNulls);
+        return normalizeBeforeClip ? b.normalizeBeforeClip(true) : b;
     }
 
     private SparkSession newSession() {

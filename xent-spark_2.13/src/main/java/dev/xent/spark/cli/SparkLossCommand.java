@@ -59,11 +59,11 @@ final class SparkLossCommand extends SparkCommand {
         if (cls == KerasClass.SPARSE) {
             SparseCategoricalCrossentropy l = cfg.build(overridden(cfg), SparseCategoricalCrossentropy::fromConfig,
                     this::usage);
-            options = optionsOf(l.fromLogits(), l.ignoreClass(), 0, l.axis(), l.dtype());
+            options = optionsOf(l.arguments(), l.dtype());
             loss = l;
         } else {
             CategoricalCrossentropy l = cfg.build(overridden(cfg), CategoricalCrossentropy::fromConfig, this::usage);
-            options = optionsOf(l.fromLogits(), null, l.labelSmoothing(), l.axis(), l.dtype());
+            options = optionsOf(l.arguments(), l.dtype());
             loss = l;
         }
         if (loss.reduction() == Reduction.NONE) {

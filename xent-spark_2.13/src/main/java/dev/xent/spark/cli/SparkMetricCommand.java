@@ -52,13 +52,13 @@ final class SparkMetricCommand extends SparkCommand {
         if (cls == KerasClass.SPARSE) {
             SparseCategoricalCrossentropy m = cfg.build(overridden(cfg), SparseCategoricalCrossentropy::fromConfig,
                     this::usage);
-            XentOptions options = optionsOf(m.fromLogits(), m.ignoreClass(), 0, m.axis(), m.dtype())
-                    .excludeIgnoredFromCount(excludeIgnoredFromCount).build();
+            XentOptions.Builder b = optionsOf(m.arguments(), m.dtype());
+            XentOptions options = (excludeIgnoredFromCount ? b.excludeIgnoredFromCount(true) : b).build();
             return new Job(options, s -> JsonResult.metric(cls.className, m.getConfig(), s.getResult(), s.getTotal(),
                     s.getCount()));
         }
         CategoricalCrossentropy m = cfg.build(overridden(cfg), CategoricalCrossentropy::fromConfig, this::usage);
-        XentOptions options = optionsOf(m.fromLogits(), null, m.labelSmoothing(), m.axis(), m.dtype()).build();
+        XentOptions options = optionsOf(m.arguments(), m.dtype()).build();
         return new Job(options, s -> JsonResult.metric(cls.className, m.getConfig(), s.getResult(), s.getTotal(),
                 s.getCount()));
     }

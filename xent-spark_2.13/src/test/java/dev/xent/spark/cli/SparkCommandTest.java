@@ -3,11 +3,11 @@ package dev.xent.spark.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xent.catalog.Catalog;
 import dev.xent.cli.XentCommand;
 import dev.xent.metrics.MeanMetricWrapper;
 import dev.xent.ndarray.NdArray;
 import dev.xent.npy.NpyWriter;
-import dev.xent.spark.Crossentropy;
 import dev.xent.spark.XentOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -227,7 +227,7 @@ class SparkCommandTest {
 
     @Test
     void printsWhatXentMetricPrintsForOneAndManyPartitions() {
-        MeanMetricWrapper m = XentOptions.defaults().metric(Crossentropy.SPARSE_CATEGORICAL);
+        MeanMetricWrapper m = XentOptions.defaults().metric(Catalog.SPARSE_CATEGORICAL_CROSSENTROPY);
         m.updateState(NdArray.of(labels), NdArray.of(probabilities, ROWS, CLASSES));
         for (String partitions : new String[] {"1", "13"}) {
             Run run = new Run("metric", "sparse_categorical_crossentropy", "--input", parquet, "--label-col", "label",
