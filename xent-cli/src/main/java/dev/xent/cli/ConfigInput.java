@@ -4,41 +4,57 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xent.catalog.Argument;
+import dev.xent.catalog.Catalog;
+import dev.xent.catalog.KerasFunction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
  * The {@code --config} argument: inline JSON or {@code @FILE}, holding what
  * {@code keras.saving.serialize_keras_object(obj)} writes ({@code module}, {@code class_name}, {@code config},
- * {@code registered_name}) or a bare {@code get_config()} dict. A loss function serialized by name
- * ({@code {"class_name": "function", "config": "sparse_categorical_crossentropy"}}) means that class with Keras's
- * defaults. Public for {@code xent spark} (module xent-spark_2.13), which takes the same {@code NAME} and
- * {@code --config} and must read them the same way.
+ * {@code registered_name}) or a bare {@code get_config()} dict. A function serialized by name
+ * ({@code {"module": "builtins", "class_name": "function", "config": "binary_crossentropy"}}, or tf.keras 2's bare
+ * string {@code "binary_crossentropy"}) means that function's metric or loss with Keras's defaults; a
+ * {@code MeanMetricWrapper} or {@code LossFunctionWrapper} names its function in {@code config.fn}. Names are looked
+ * up in the {@link Catalog}. Public for {@code xent spark} (module xent-spark_2.13), which takes the same {@code NAME}
+ * and {@code --config} and must read them the same way (see {@link KerasOptions}).
  */
 public final class ConfigInput {
 
     /** No {@code --config}. */
-    public static final ConfigInput NONE = new ConfigInput("--config", null, null, new LinkedHashMap<>());
+    public static final ConfigInput NONE = new ConfigInput("--config", null, null, false, new LinkedHashMap<>());
+
+    /** Keras's classes that wrap a function named by their config's {@code fn}. */
+    static final List<String> WRAPPERS = List.of("MeanMetricWrapper", "LossFunctionWrapper");
 
     /** Where the config came from, for messages: {@code --config} or the file name. */
     public final String source;
-    /** {@code class_name} of a serialized object, or null for a bare config. */
+    /**
+     * {@code class_name} of a serialized object (the function's name for a function serialized by name), or null
+     * for a bare config.
+     */
     public final String className;
     /** {@code module} of a serialized object, or null. */
     public final String module;
-    /** The {@code get_config()} keys, in order, as JSON values (Integer/Long/Double/Boolean/String/null/Map). */
+    /** Whether it is a function serialized by name ({@link #className} is then the function's name). */
+    public final boolean function;
+    /** The {@code get_config()} keys, in order, as JSON values (Integer/Long/Double/Boolean/String/null/Map/List). */
     public final Map<String, Object> config;
 
-    private ConfigInput(String source, String className, String module, Map<String, Object> config) {
+    private ConfigInput(String source, String className, String module, boolean function,
+                        Map<String, Object> config) {
         this.source = source;
         this.className = className;
         this.module = module;
+        this.function = function;
         this.config = config;
     }
 
@@ -69,13 +85,17 @@ public final class ConfigInput {
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             throw new DataException(source + ": invalid JSON" + where + ": " + e.getOriginalMessage(), e);
         }
+        if (root != null && root.isTextual()) {
+            // tf.keras 2 writes a function given to compile() by name as the bare name.
+            return new ConfigInput(source, root.asText(), null, true, new LinkedHashMap<>());
+        }
         if (root == null || !root.isObject()) {
             throw new DataException(source + ": the config (" + abbreviate(text) + ") must be a JSON object: the output"
                     + " of keras.saving.serialize_keras_object or a get_config() dict");
         }
         JsonNode className = root.get("class_name");
         if (className == null) {
-            return new ConfigInput(source, null, null, toMap(mapper, root));
+            return new ConfigInput(source, null, null, false, toMap(mapper, root));
         }
         if (!className.isTextual()) {
             throw new DataException(source + ": class_name (" + className + ") must be a string");
@@ -84,11 +104,11 @@ public final class ConfigInput {
         if (module != null && !module.isNull() && !module.isTextual()) {
             throw new DataException(source + ": module (" + module + ") must be a string");
         }
+        String moduleName = module == null || module.isNull() ? null : module.asText();
         JsonNode config = root.get("config");
         if ("function".equals(className.asText()) && config != null && config.isTextual()) {
-            // A loss given to compile() by name serializes as {"class_name": "function", "config": "NAME"}.
-            return new ConfigInput(source, config.asText(), module == null || module.isNull() ? null
-                    : module.asText(), new LinkedHashMap<>());
+            // A function given to compile() by name serializes as {"class_name": "function", "config": "NAME"}.
+            return new ConfigInput(source, config.asText(), moduleName, true, new LinkedHashMap<>());
         }
         Map<String, Object> map;
         if (config == null || config.isNull()) {
@@ -98,38 +118,26 @@ public final class ConfigInput {
         } else {
             throw new DataException(source + ": config (" + abbreviate(config.toString()) + ") must be a JSON object");
         }
-        return new ConfigInput(source, className.asText(), module == null || module.isNull() ? null : module.asText(),
-                map);
+        return new ConfigInput(source, className.asText(), moduleName, false, map);
     }
 
     /**
-     * The class {@code name} (NAME on the command line, or null) and this config's {@code class_name} designate, for
-     * a loss command or a metric command.
+     * The function {@code name} (NAME on the command line, or null) and this config's {@code class_name} designate,
+     * for a loss command or a metric command, looked up in the {@link Catalog}: a class or function name, a function
+     * serialized by name, or a {@code MeanMetricWrapper} / {@code LossFunctionWrapper} of a function ({@code fn}).
      *
      * @param usage makes the exception for bad usage (a bad or missing NAME); bad config data is a
      *     {@link DataException}
      */
-    public KerasClass resolveClass(String name, boolean loss, Function<String, RuntimeException> usage) {
-        KerasClass byName = name == null ? null : KerasClass.byName(name);
-        if (name != null && byName == null) {
-            throw usage.apply("NAME (" + name + ") must be one of " + KerasClass.choices());
-        }
-        KerasClass byConfig = null;
-        if (className != null) {
-            byConfig = KerasClass.byName(className);
-            if (byConfig == null) {
-                throw new DataException(source + ": class_name (" + className + ") must be one of "
-                        + KerasClass.choices());
+    public KerasFunction resolve(String name, boolean loss, Function<String, RuntimeException> usage) {
+        KerasFunction byName = null;
+        if (name != null) {
+            byName = Catalog.find(name);
+            if (byName == null || !names(loss).contains(name)) {
+                throw usage.apply("NAME (" + name + ") must be one of " + Catalog.names(loss) + otherKind(byName, loss));
             }
         }
-        if (module != null) {
-            boolean metricModule = module.contains("metrics");
-            boolean lossModule = module.contains("losses");
-            if (loss ? metricModule : lossModule) {
-                throw new DataException(source + ": module " + module + " holds a " + (loss ? "metric" : "loss")
-                        + "; use 'xent " + (loss ? "metric" : "loss") + "' for it");
-            }
-        }
+        KerasFunction byConfig = className == null ? null : byConfig(loss);
         if (byName == null && byConfig == null) {
             throw usage.apply("NAME is required unless --config has a class_name");
         }
@@ -139,21 +147,96 @@ public final class ConfigInput {
         return byName != null ? byName : byConfig;
     }
 
+    private KerasFunction byConfig(boolean loss) {
+        String named = className;
+        if (isWrapper()) {
+            boolean wrapsLoss = className.equals("LossFunctionWrapper");
+            if (wrapsLoss != loss) {
+                throw new DataException(source + ": class_name " + className + " is a " + (loss ? "metric" : "loss")
+                        + "; use 'xent " + (loss ? "metric" : "loss") + "' for it");
+            }
+            Object fn = config.get("fn");
+            Object n = fn instanceof Map ? ((Map<?, ?>) fn).get("config") : fn;
+            if (!(n instanceof String)) {
+                throw new DataException(source + ": " + className + " config 'fn' (" + fn + ") must name a function"
+                        + " (one of " + Catalog.names(loss) + ")");
+            }
+            named = (String) n;
+        } else if (module != null && !function) {
+            boolean metricModule = module.contains("metrics");
+            boolean lossModule = module.contains("losses");
+            if (loss ? metricModule : lossModule) {
+                throw new DataException(source + ": module " + module + " holds a " + (loss ? "metric" : "loss")
+                        + "; use 'xent " + (loss ? "metric" : "loss") + "' for it");
+            }
+        }
+        KerasFunction f = Catalog.find(named);
+        boolean known = f != null && (function || isWrapper() ? f.name().equals(named)
+                : names(loss).contains(named));
+        if (!known || (loss && !f.hasLoss())) {
+            String what = function ? "function" : isWrapper() ? className + " config 'fn'"
+                    : "class_name";
+            throw new DataException(source + ": " + what + " (" + named + ") must be one of "
+                    + Catalog.names(loss) + otherKind(f, loss));
+        }
+        return f;
+    }
+
+    /** Whether it is a serialized {@code MeanMetricWrapper} or {@code LossFunctionWrapper}. */
+    private boolean isWrapper() {
+        return className != null && WRAPPERS.contains(className);
+    }
+
+    /** A hint when {@code f} exists but not as the kind asked for. */
+    private static String otherKind(KerasFunction f, boolean loss) {
+        if (f == null) {
+            return "";
+        }
+        return loss && !f.hasLoss() ? " (Keras has no loss of " + f.name() + ", only a metric: use 'xent metric')"
+                : !loss ? " (for the metric of " + f.name() + ", name it " + f.name() + ")" : "";
+    }
+
+    private static List<String> names(boolean loss) {
+        return List.of(Catalog.names(loss).split(", "));
+    }
+
     /**
-     * {@code fromConfig} of this config, then of {@code overridden} (this config with the options over it): a bad
-     * config is bad data ({@link DataException}), a bad option value is bad usage ({@code usage}).
+     * The {@code get_config()} keys to build {@code f}'s metric or loss from: this config without what only named
+     * the function ({@code fn} of a wrapper, when the metric is a class of its own, which takes no {@code fn}).
+     *
+     * @throws DataException when the config holds one of xent's options, which are never config keys
      */
-    public <T> T build(Map<String, Object> overridden, Function<Map<String, ?>, T> fromConfig,
-                       Function<String, RuntimeException> usage) {
-        if (!config.isEmpty()) {
+    public Map<String, Object> configFor(KerasFunction f, boolean loss) {
+        Map<String, Object> c = new LinkedHashMap<>(config);
+        if (!loss && f.hasMetricClass() && isWrapper()) {
+            c.remove("fn");
+        }
+        for (String key : c.keySet()) {
+            Argument a = f.argument(key);
+            if (a != null && a.isExtension()) {
+                throw new DataException(source + ": config key '" + key + "' is an option of xent, not of Keras:"
+                        + " give it on the command line (" + a.optionName() + "), never in a config");
+            }
+        }
+        return c;
+    }
+
+    /**
+     * {@code factory} of {@code base} (the config, from {@code source}), then of {@code overridden} (the config with
+     * the options over it): a bad config is bad data ({@link DataException}), a bad option value is bad usage
+     * ({@code usage}).
+     */
+    static <T> T build(String source, Map<String, Object> base, Map<String, Object> overridden,
+                       Function<Map<String, ?>, T> factory, Function<String, RuntimeException> usage) {
+        if (!base.isEmpty()) {
             try {
-                fromConfig.apply(config);
+                factory.apply(base);
             } catch (IllegalArgumentException e) {
                 throw new DataException(source + ": " + Errors.describe(e), e);
             }
         }
         try {
-            return fromConfig.apply(overridden);
+            return factory.apply(overridden);
         } catch (IllegalArgumentException e) {
             throw usage.apply(Errors.describe(e));
         }

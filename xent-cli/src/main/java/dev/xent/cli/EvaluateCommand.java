@@ -1,40 +1,33 @@
 package dev.xent.cli;
 
-import dev.xent.internal.kernel.CrossEntropyKernel;
+import dev.xent.catalog.Arguments;
+import dev.xent.catalog.KerasFunction;
 import dev.xent.internal.kernel.Kernels;
 import dev.xent.ndarray.InvalidElementException;
 import java.io.IOException;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * What {@code xent metric} and {@code xent loss} share: the contract's options, {@code --config} merging, the
- * checks that make bad usage exit 2, and the chunk loop that reports bad data as one line (exit 1).
+ * What {@code xent metric} and {@code xent loss} share: the contract's options, the catalogue's options and
+ * {@code --config} ({@link KerasOptions}), the checks that make bad usage exit 2, and the chunk loop that reports bad
+ * data as one line (exit 1). Nothing here, nor in the commands, depends on which function is named.
  */
 abstract class EvaluateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME",
-            description = {"sparse_categorical_crossentropy or categorical_crossentropy (or the class name,"
-                    + " SparseCategoricalCrossentropy or CategoricalCrossentropy). May be omitted when --config has"
-                    + " a class_name."})
-    String className;
-
     @Option(names = "--y-true", required = true, paramLabel = "FILE", order = 1,
-            description = "Targets: class indices (sparse) or one-hot/soft targets of y_pred's shape (categorical).")
+            description = "Targets: class indices (sparse_* functions) or targets of y_pred's shape (the others).")
     String yTrue;
 
     @Option(names = "--y-pred", required = true, paramLabel = "FILE", order = 2,
-            description = "Predictions: probabilities, or logits with --from-logits.")
+            description = "Predictions: probabilities (or scores), or logits with --from-logits.")
     String yPred;
 
     @Option(names = "--sample-weight", paramLabel = "FILE", order = 3,
@@ -44,37 +37,36 @@ abstract class EvaluateCommand implements Callable<Integer> {
     @Mixin
     KerasOptions keras;
 
-    @Option(names = "--batch-size", paramLabel = "ROWS", order = 20,
+    @Option(names = "--batch-size", paramLabel = "ROWS", order = 70,
             description = "Rows of the first axis per chunk (default: about 32 MiB of predictions).")
     Integer batchSize;
 
-    @Option(names = "--normalize-before-clip", order = 30,
-            description = "Sparse only, not Keras's TensorFlow order: with probabilities, divide by the row sum then"
-                    + " clip (Keras on JAX, NumPy and PyTorch) instead of clip, log, renormalise. Not in the config.")
-    boolean normalizeBeforeClip;
+    EvaluateCommand(KerasOptions keras) {
+        this.keras = keras;
+    }
 
-    @Option(names = "--smooth-over-class-axis", order = 32,
-            description = "Categorical only, not Keras 3.15: with --label-smoothing and --axis other than -1, smooth"
-                    + " over the class axis's size (the upstream fix) instead of the last axis's. Not in the config.")
-    boolean smoothOverClassAxis;
+    /** NAME, or null. */
+    abstract String name();
 
     /** Whether this is {@code xent loss}. */
     abstract boolean isLoss();
 
     /** Builds the object, runs it over the inputs and prints the JSON; returns the exit code. */
-    abstract int evaluate(KerasClass cls, ConfigInput cfg);
+    abstract int evaluate(KerasFunction f, ConfigInput cfg);
 
     @Override
     public final Integer call() {
         checkOptionValues();
         ConfigInput cfg = keras.config();
-        KerasClass cls = resolveClass(cfg);
-        checkApplicable(cls);
+        KerasFunction f = keras.resolve(name(), cfg, isLoss(), this::usage);
         try {
-            return evaluate(cls, cfg);
+            return evaluate(f, cfg);
         } catch (OutOfMemoryError e) {
             throw new DataException("out of memory" + (batchSize == null ? "" : " with --batch-size " + batchSize)
                     + "; lower --batch-size or give Java more heap (XENT_JAVA_OPTS=-Xmx8g)", e);
+        } catch (UnsupportedOperationException e) {
+            throw usage(KerasOptions.owner(f, isLoss()) + " is not computed by this version of xent ("
+                    + Errors.describe(e) + ")");
         }
     }
 
@@ -82,7 +74,7 @@ abstract class EvaluateCommand implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), message);
     }
 
-    /** Values the options must have whatever the class. */
+    /** Values the options must have whatever the function. */
     void checkOptionValues() {
         keras.checkValues(this::usage);
         if (batchSize != null && batchSize < 1) {
@@ -90,41 +82,13 @@ abstract class EvaluateCommand implements Callable<Integer> {
         }
     }
 
-    private KerasClass resolveClass(ConfigInput cfg) {
-        return cfg.resolveClass(className, isLoss(), this::usage);
-    }
-
-    /** Options that do not apply to the class are usage errors. */
-    void checkApplicable(KerasClass cls) {
-        keras.checkApplicable(cls, this::usage);
-        if (cls == KerasClass.SPARSE && smoothOverClassAxis) {
-            throw usage("--smooth-over-class-axis applies to categorical_crossentropy only");
-        }
-        if (cls == KerasClass.CATEGORICAL && normalizeBeforeClip) {
-            throw usage("--normalize-before-clip applies to sparse_categorical_crossentropy only (categorical"
-                    + " always normalises before clipping)");
-        }
-    }
-
-    /** The config with the command line's options over its keys. */
-    Map<String, Object> overridden(Map<String, Object> base) {
-        return keras.overridden(base);
-    }
-
     /**
-     * {@code fromConfig} of the config, then of the config with the options over it: a bad config is bad data
-     * (exit 1), a bad option value is bad usage (exit 2).
+     * Runs {@code body} with the kernel for this run: chosen for the run's size on first use (see
+     * {@link OneShotKernel}), so a function that does not use the cross-entropy kernel never loads it.
      */
-    <T> T build(ConfigInput cfg, Map<String, Object> overridden, Function<Map<String, ?>, T> fromConfig) {
-        return cfg.build(overridden, fromConfig, this::usage);
-    }
-
-    /**
-     * The kernel for this run's computation: a command-line run is one job in its own process, so below a size the
-     * SIMD kernel's scalar twin alone finishes first (see {@link Kernels#forOneShot}).
-     */
-    static CrossEntropyKernel oneShotKernel(Inputs in, boolean fromLogits) {
-        return Kernels.forOneShot(in.yPred.elementCount(), fromLogits);
+    static <T> T withOneShotKernel(Inputs in, Arguments args, Kernels.Job<T, RuntimeException> body) {
+        boolean logits = Boolean.TRUE.equals(args.asMap().get("from_logits"));
+        return Kernels.with(new OneShotKernel(in.yPred.elementCount(), logits), body);
     }
 
     /** What the loop does with each chunk. */

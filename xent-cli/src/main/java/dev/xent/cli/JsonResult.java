@@ -2,6 +2,8 @@ package dev.xent.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.xent.losses.Loss;
+import dev.xent.metrics.MeanMetricWrapper;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -21,6 +23,20 @@ public final class JsonResult {
     private static final JsonFactory JSON = new JsonFactory();
 
     private JsonResult() {}
+
+    /**
+     * A metric's output: {@code class_name} is what {@code keras.saving.serialize_keras_object} names it (Keras's
+     * class, or {@code MeanMetricWrapper} for a function Keras has no metric class for), {@code config} its
+     * {@code get_config()}.
+     */
+    public static String metric(MeanMetricWrapper metric, double result, double total, double count) {
+        return metric(metric.function().metricClassName(), metric.getConfig(), result, total, count);
+    }
+
+    /** A loss's output ({@code result} null for reduction none): Keras's class name and {@code get_config()}. */
+    public static String loss(Loss loss, Double result) {
+        return loss(loss.function().lossClassName(), loss.getConfig(), result);
+    }
 
     /** A metric's output. */
     public static String metric(String className, Map<String, Object> config, double result, double total, double count) {

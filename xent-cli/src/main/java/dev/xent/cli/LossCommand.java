@@ -1,20 +1,18 @@
 package dev.xent.cli;
 
-import dev.xent.internal.kernel.Kernels;
-import dev.xent.losses.CategoricalCrossentropy;
+import dev.xent.catalog.KerasFunction;
 import dev.xent.losses.Loss;
 import dev.xent.losses.LossState;
 import dev.xent.losses.Reduction;
-import dev.xent.losses.SparseCategoricalCrossentropy;
 import dev.xent.ndarray.DType;
 import dev.xent.ndarray.NdArray;
 import dev.xent.npy.NpyWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code xent loss NAME --y-true FILE --y-pred FILE ...}: a Keras loss, reduced exactly over chunks of the files. */
 @Command(name = "loss", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -23,7 +21,8 @@ import picocli.CommandLine.Option;
                 "Its keys: class_name, config (Keras's get_config()), result. With --reduction none, result is null"
                         + " and the per-element losses go to --output as a float32 .npy of Keras's output shape,"
                         + " written atomically. NaN and infinities are written as the strings \"NaN\","
-                        + " \"Infinity\", \"-Infinity\"."},
+                        + " \"Infinity\", \"-Infinity\".",
+                "Options a loss lacks are refused (exit 2); each option's help names the functions that take it."},
         footer = {"",
                 "FILE is a .npy of dtype float16/32/64, int8/16/32/64, uint8/16/32/64 or bool, in C or Fortran order,"
                         + " either byte order, or ARCHIVE.npz:KEY for one array of an .npz (stored or deflated).",
@@ -41,21 +40,32 @@ final class LossCommand extends EvaluateCommand {
 
     static final String REDUCTIONS = "sum_over_batch_size, sum, mean, mean_with_sample_weight, none";
 
-    @Option(names = "--reduction", paramLabel = "R", order = 17,
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", completionCandidates = KerasOptions.LossNames.class,
+            description = {"The loss: one of ${COMPLETION-CANDIDATES}. May be omitted when --config has a"
+                    + " class_name."})
+    String name;
+
+    @Option(names = "--reduction", paramLabel = "R", order = 60,
             description = "sum_over_batch_size (default), sum, mean, mean_with_sample_weight or none.")
     String reduction;
 
-    @Option(names = "--output", paramLabel = "FILE.npy", order = 18,
+    @Option(names = "--output", paramLabel = "FILE.npy", order = 61,
             description = "With --reduction none (required then): where to write the per-element losses.")
     String output;
 
-    @Option(names = "--gradient", paramLabel = "FILE.npy", order = 19,
+    @Option(names = "--gradient", paramLabel = "FILE.npy", order = 62,
             description = "Also write d(loss)/d(y_pred) to FILE.npy (y_pred's shape, the loss dtype): what"
                     + " tf.GradientTape gives through the Keras loss; with --reduction none, the gradient of the sum.")
     String gradient;
 
-    @Option(names = "--exclude-ignored-from-count", hidden = true)
-    boolean excludeIgnoredFromCount;
+    LossCommand() {
+        super(KerasOptions.forLosses());
+    }
+
+    @Override
+    String name() {
+        return name;
+    }
 
     @Override
     boolean isLoss() {
@@ -71,46 +81,8 @@ final class LossCommand extends EvaluateCommand {
     }
 
     @Override
-    void checkApplicable(KerasClass cls) {
-        if (excludeIgnoredFromCount) {
-            throw usage("--exclude-ignored-from-count applies to 'xent metric' only (a loss divides by the valid"
-                    + " entries already)");
-        }
-        super.checkApplicable(cls);
-    }
-
-    @Override
-    Map<String, Object> overridden(Map<String, Object> base) {
-        Map<String, Object> c = super.overridden(base);
-        if (reduction != null) {
-            c.put("reduction", reduction);
-        }
-        return c;
-    }
-
-    @Override
-    int evaluate(KerasClass cls, ConfigInput cfg) {
-        Loss loss;
-        int axis;
-        boolean fromLogits;
-        if (cls == KerasClass.SPARSE) {
-            SparseCategoricalCrossentropy l = build(cfg, overridden(cfg.config),
-                    SparseCategoricalCrossentropy::fromConfig);
-            if (normalizeBeforeClip) {
-                l = l.toBuilder().normalizeBeforeClip(true).build();
-            }
-            loss = l;
-            axis = l.axis();
-            fromLogits = l.fromLogits();
-        } else {
-            CategoricalCrossentropy l = build(cfg, overridden(cfg.config), CategoricalCrossentropy::fromConfig);
-            if (smoothOverClassAxis) {
-                l = l.toBuilder().smoothOverClassAxis(true).build();
-            }
-            loss = l;
-            axis = l.axis();
-            fromLogits = l.fromLogits();
-        }
+    int evaluate(KerasFunction f, ConfigInput cfg) {
+        Loss loss = keras.newLoss(f, cfg, reduction, this::usage);
         Reduction r = loss.reduction();
         if (r == Reduction.NONE && output == null) {
             throw usage("--output FILE.npy is required when the reduction is none");
@@ -118,13 +90,41 @@ final class LossCommand extends EvaluateCommand {
         if (r != Reduction.NONE && output != null) {
             throw usage("--output is written only with --reduction none (the reduction is " + r.kerasName() + ")");
         }
+        if (gradient != null && !hasGradient(loss)) {
+            throw usage("--gradient: " + loss.function().lossClassName() + " has no gradient in this version of"
+                    + " xent; run without --gradient");
+        }
         Double result;
         try (Inputs in = Inputs.open(yTrue, yPred, sampleWeight)) {
-            Plan plan = Plan.of(in, true, cls, axis, r, batchSize);
-            result = Kernels.with(oneShotKernel(in, fromLogits), () -> compute(in, plan, loss, r));
+            Plan plan = Plan.of(in, true, f, loss.arguments(), r, batchSize);
+            result = withOneShotKernel(in, loss.arguments(), () -> compute(in, plan, loss, r));
         }
-        print(JsonResult.loss(cls.className, loss.getConfig(), result));
+        print(JsonResult.loss(loss, result));
         return 0;
+    }
+
+    /**
+     * Whether {@code loss} computes a gradient, asked on one row of two classes before any file is read or written
+     * (an error of that row's own, such as an axis it lacks, or a loss not computed at all, leaves the answer to the
+     * run).
+     */
+    static boolean hasGradient(Loss loss) {
+        NdArray pred = NdArray.of(new float[] {0.25f, 0.75f}, 1, 2);
+        NdArray target = loss.function().targets() == KerasFunction.Targets.LABELS ? NdArray.of(new int[] {1})
+                : NdArray.of(new float[] {0f, 1f}, 1, 2);
+        try {
+            loss.call(target, pred);
+        } catch (RuntimeException e) {
+            return true;
+        }
+        try {
+            loss.gradient(target, pred);
+            return true;
+        } catch (UnsupportedOperationException e) {
+            return false;
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     /** The reduced loss (null for reduction none, whose values go to --output), and the gradient if asked for. */

@@ -1,18 +1,18 @@
 package dev.xent.cli;
 
-import dev.xent.internal.kernel.Kernels;
-import dev.xent.metrics.CategoricalCrossentropy;
+import dev.xent.catalog.KerasFunction;
 import dev.xent.metrics.MeanMetricWrapper;
-import dev.xent.metrics.SparseCategoricalCrossentropy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code xent metric NAME --y-true FILE --y-pred FILE ...}: a Keras metric, streamed over the files. */
 @Command(name = "metric", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false,
         description = {"Computes a Keras metric (keras.metrics.NAME) over NumPy files; prints one JSON object.",
                 "Its keys: class_name, config (Keras's get_config()), result, total, count. NaN and infinities are"
-                        + " written as the strings \"NaN\", \"Infinity\", \"-Infinity\"."},
+                        + " written as the strings \"NaN\", \"Infinity\", \"-Infinity\".",
+                "Options a metric lacks are refused (exit 2); each option's help names the functions that take it."},
         footer = {"",
                 "FILE is a .npy of dtype float16/32/64, int8/16/32/64, uint8/16/32/64 or bool, in C or Fortran order,"
                         + " either byte order, or ARCHIVE.npz:KEY for one array of an .npz (stored or deflated).",
@@ -28,10 +28,11 @@ import picocli.CommandLine.Option;
                 "Exit codes: 0 success; 1 bad data (one line 'xent: error: ...' on stderr); 2 bad usage."})
 final class MetricCommand extends EvaluateCommand {
 
-    @Option(names = "--exclude-ignored-from-count", order = 31,
-            description = "Sparse only, not Keras 3: leave --ignore-class entries out of count even without a sample"
-                    + " weight (tf.keras 2 and PyTorch's ignore_index). Not in the config.")
-    boolean excludeIgnoredFromCount;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", completionCandidates = KerasOptions.MetricNames.class,
+            description = {"The metric: one of ${COMPLETION-CANDIDATES}. A function Keras has no metric class for gives"
+                    + " the MeanMetricWrapper of the function, as Keras's compile(metrics=[NAME]). May be omitted when"
+                    + " --config has a class_name."})
+    String name;
 
     @Option(names = "--reduction", hidden = true, paramLabel = "R")
     String reduction;
@@ -39,57 +40,48 @@ final class MetricCommand extends EvaluateCommand {
     @Option(names = "--output", hidden = true, paramLabel = "FILE")
     String output;
 
+    @Option(names = "--gradient", hidden = true, paramLabel = "FILE")
+    String gradient;
+
+    MetricCommand() {
+        super(KerasOptions.forMetrics());
+    }
+
+    @Override
+    String name() {
+        return name;
+    }
+
     @Override
     boolean isLoss() {
         return false;
     }
 
     @Override
-    void checkApplicable(KerasClass cls) {
+    void checkOptionValues() {
         if (reduction != null) {
             throw usage("--reduction applies to 'xent loss' only: a metric always averages per sample");
         }
         if (output != null) {
             throw usage("--output applies to 'xent loss --reduction none' only");
         }
-        super.checkApplicable(cls);
-        if (cls == KerasClass.CATEGORICAL && excludeIgnoredFromCount) {
-            throw usage("--exclude-ignored-from-count applies to sparse_categorical_crossentropy only");
+        if (gradient != null) {
+            throw usage("--gradient applies to 'xent loss' only");
         }
+        super.checkOptionValues();
     }
 
     @Override
-    int evaluate(KerasClass cls, ConfigInput cfg) {
-        MeanMetricWrapper metric;
-        int axis;
-        boolean fromLogits;
-        if (cls == KerasClass.SPARSE) {
-            SparseCategoricalCrossentropy m = build(cfg, overridden(cfg.config),
-                    SparseCategoricalCrossentropy::fromConfig);
-            if (normalizeBeforeClip || excludeIgnoredFromCount) {
-                m = m.toBuilder().normalizeBeforeClip(normalizeBeforeClip)
-                        .excludeIgnoredFromCount(excludeIgnoredFromCount).build();
-            }
-            metric = m;
-            axis = m.axis();
-            fromLogits = m.fromLogits();
-        } else {
-            CategoricalCrossentropy m = build(cfg, overridden(cfg.config), CategoricalCrossentropy::fromConfig);
-            if (smoothOverClassAxis) {
-                m = m.toBuilder().smoothOverClassAxis(true).build();
-            }
-            metric = m;
-            axis = m.axis();
-            fromLogits = m.fromLogits();
-        }
+    int evaluate(KerasFunction f, ConfigInput cfg) {
+        MeanMetricWrapper metric = keras.newMetric(f, cfg, this::usage);
         try (Inputs in = Inputs.open(yTrue, yPred, sampleWeight)) {
-            Plan plan = Plan.of(in, false, cls, axis, null, batchSize);
-            Kernels.with(oneShotKernel(in, fromLogits), () -> {
+            Plan plan = Plan.of(in, false, f, metric.arguments(), null, batchSize);
+            withOneShotKernel(in, metric.arguments(), () -> {
                 forEachChunk(in, plan, c -> metric.updateState(c.yTrue, c.yPred, c.weight));
                 return null;
             });
         }
-        print(JsonResult.metric(cls.className, metric.getConfig(), metric.result(), metric.total(), metric.count()));
+        print(JsonResult.metric(metric, metric.result(), metric.total(), metric.count()));
         return 0;
     }
 }

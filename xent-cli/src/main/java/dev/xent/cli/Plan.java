@@ -1,5 +1,8 @@
 package dev.xent.cli;
 
+import dev.xent.catalog.Arguments;
+import dev.xent.catalog.KerasFunction;
+import dev.xent.catalog.KerasFunction.Targets;
 import dev.xent.losses.Reduction;
 import dev.xent.ndarray.DType;
 import java.util.Arrays;
@@ -45,20 +48,28 @@ final class Plan {
     }
 
     /**
-     * Checks the shapes and plans the reads.
+     * Checks the shapes and plans the reads for function {@code f} with arguments {@code args}: the class axis (the
+     * axis the function reduces) is its {@code axis} argument, or the last axis when it has none; targets follow its
+     * {@link Targets} rule. These checks see whole-file shapes, so that their errors name the files and their shapes;
+     * they refuse only what no function of that kind accepts, and leave the function's exact rule (broadcasting,
+     * say) to xent-core, which checks each chunk.
      *
      * @param loss a loss (its rank fix-up and weighting rules) rather than a metric
      * @param reduction the loss's reduction; ignored for a metric
      * @param batchSize rows per chunk, or null for the default
      * @throws DataException when shapes do not fit, rows disagree, or a whole read would be too large
      */
-    static Plan of(Inputs in, boolean loss, KerasClass cls, int axis, Reduction reduction, Integer batchSize) {
+    static Plan of(Inputs in, boolean loss, KerasFunction f, Arguments args, Reduction reduction, Integer batchSize) {
         Errors.Names n = in.names;
         long[] t = in.yTrue.shape();
         long[] p = in.yPred.shape();
         long[] t2 = t;
         long[] p2 = p;
-        if (loss) {
+        // A loss aligns ranks before calling its function (Keras's LossFunctionWrapper), and so do the functions of
+        // same-shape targets that reduce to one value per row (binary_accuracy); the sparse functions take labels
+        // with or without a trailing 1 themselves. For other functions it only shapes this plan: xent-core refuses
+        // each chunk's ranks as the function does.
+        if (loss || f.targets() == Targets.SAME_SHAPE) {
             long[][] fixed = ShapeRules.squeezeOrExpand(t, p);
             t2 = fixed[0];
             p2 = fixed[1];
@@ -66,21 +77,30 @@ final class Plan {
         if (p2.length == 0) {
             throw new DataException(n.yPred + ": shape () has no class axis; predictions must have rank >= 1");
         }
+        int axis = classAxis(args);
         int classAxis = ShapeRules.canonicalAxis(axis, p2.length);
         if (classAxis < 0) {
             throw new DataException(n.yPred + ": axis " + axis + " is out of range for shape " + ShapeRules.str(p)
                     + "; it must be in [" + -p2.length + ", " + p2.length + ")");
         }
-        boolean chunked = p2.length >= 2 && classAxis != 0;
+        // Rows are independent only when the reduced axis is not the first: rank-1 predictions give one value per
+        // call in Keras (the binary family, KL divergence, Poisson), so such inputs are one update, read whole.
+        boolean chunked = p2.length >= 2 && classAxis != 0 && t.length >= 1;
         long rows = p[0];
-        if (chunked && t.length >= 1 && t[0] != rows) {
-            throw rowMismatch(n.yTrue, t[0], n.yPred, rows);
+        String wholeReason = chunked ? null : t.length == 0 ? n.yTrue + " has no batch axis"
+                : n.yPred + " shape " + ShapeRules.str(p) + (p2.length < 2 ? " has no batch axis besides the class"
+                + " axis" : " has its class axis first");
+        if (chunked && t[0] != rows) {
+            if (t[0] != 1) {
+                throw rowMismatch(n.yTrue, t[0], n.yPred, rows);
+            }
+            // One row of targets for every row of predictions: broadcast by the function, or refused by it.
+            chunked = false;
+            wholeReason = n.yTrue + " has one row for the " + rows + " rows of " + n.yPred;
         }
-        long[] values = checkTargets(n, cls, t, p, t2, p2, classAxis);
+        long[] values = checkTargets(n, f, t, p, t2, p2, classAxis);
 
         WeightMode mode = WeightMode.NONE;
-        String wholeReason = chunked ? null : n.yPred + " shape " + ShapeRules.str(p)
-                + (p2.length < 2 ? " has no batch axis besides the class axis" : " has its class axis first");
         if (in.weight != null) {
             long[] w = in.weight.shape();
             mode = loss ? lossWeight(n, values, w, reduction) : metricWeight(n, values, w);
@@ -119,31 +139,46 @@ final class Plan {
         return new Plan(true, rows, batchRows, mode, null);
     }
 
+    /** The axis the function reduces: its {@code axis} argument, or the last axis when it has none. */
+    static int classAxis(Arguments args) {
+        Object axis = args.asMap().get("axis");
+        return axis instanceof Integer ? (Integer) axis : -1;
+    }
+
     private static DataException rowMismatch(String a, long aRows, String b, long bRows) {
         return new DataException(a + " has " + aRows + " rows but " + b + " has " + bRows
                 + "; the first axes (the batch) must have the same length");
     }
 
-    /** Checks the targets against the predictions and returns the shape of the per-element values. */
-    private static long[] checkTargets(Errors.Names n, KerasClass cls, long[] t, long[] p, long[] t2, long[] p2,
+    /**
+     * Checks the targets against the predictions and returns the shape of the per-element values. Refuses only
+     * targets that do not broadcast with what the rule asks for: xent-core checks the function's exact rule on each
+     * chunk.
+     */
+    private static long[] checkTargets(Errors.Names n, KerasFunction f, long[] t, long[] p, long[] t2, long[] p2,
                                        int classAxis) {
-        long[] values = ShapeRules.remove(p2, classAxis);
-        if (cls == KerasClass.SPARSE) {
+        if (f.targets() == Targets.LABELS) {
+            long[] values = ShapeRules.remove(p2, classAxis);
             long[] labels = t2;
             if (labels.length == p2.length && labels[classAxis] == 1) {
                 labels = ShapeRules.remove(labels, classAxis);
             }
-            if (!Arrays.equals(labels, values)) {
-                throw new DataException("--y-true " + n.yTrue + " shape " + ShapeRules.str(t) + " does not match --y-pred "
-                        + n.yPred + " shape " + ShapeRules.str(p) + ": sparse labels must have the predictions' shape without"
-                        + " the class axis (" + classAxis + "), i.e. " + ShapeRules.str(values)
-                        + ", optionally with a 1 at the class axis");
+            long[] b = ShapeRules.broadcast(labels, values);
+            if (b == null || b.length != values.length) {
+                throw new DataException("--y-true " + n.yTrue + " shape " + ShapeRules.str(t) + " does not match"
+                        + " --y-pred " + n.yPred + " shape " + ShapeRules.str(p) + ": sparse labels must have"
+                        + " the predictions' shape without the class axis (" + classAxis + "), i.e. "
+                        + ShapeRules.str(values) + ", optionally with a 1 at the class axis");
             }
-        } else if (!Arrays.equals(t2, p2)) {
-            throw new DataException("--y-true " + n.yTrue + " shape " + ShapeRules.str(t) + " does not match --y-pred "
-                    + n.yPred + " shape " + ShapeRules.str(p) + ": categorical targets must have the same shape as the predictions");
+            return b;
         }
-        return values;
+        long[] b = ShapeRules.broadcast(t2, p2);
+        if (b == null || b.length != p2.length) {
+            throw new DataException("--y-true " + n.yTrue + " shape " + ShapeRules.str(t) + " does not match --y-pred "
+                    + n.yPred + " shape " + ShapeRules.str(p) + ": targets must have the same shape as the"
+                    + " predictions");
+        }
+        return ShapeRules.remove(b, classAxis);
     }
 
     /**

@@ -27,7 +27,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "xent", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         subcommands = {MetricCommand.class, LossCommand.class, dev.xent.keras.cli.EvaluateCommand.class},
-        description = "Keras-exact cross-entropy metrics and losses over NumPy .npy/.npz files.",
+        description = "Keras-exact metrics and losses (cross-entropies, focal, KL divergence, Poisson, accuracies)"
+                + " over NumPy .npy/.npz files.",
         footer = {"", "Exit codes: 0 success; 1 bad data (one line 'xent: error: ...' on stderr naming the file, the"
                 + " position, the value and the rule); 2 bad usage.",
                 "Run 'xent metric --help' or 'xent loss --help' for the options."})

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xent.catalog.Catalog;
 import dev.xent.ndarray.NdArray;
 import dev.xent.npy.NpyWriter;
 import java.io.IOException;
@@ -157,7 +158,7 @@ class CliErrorsTest {
     @Test
     void categoricalShapeMismatch() {
         assertDataError("--y-true " + yTrue + " shape (2,) does not match --y-pred " + yPred
-                + " shape (2, 3): categorical targets must have"
+                + " shape (2, 3): targets must have"
                 + " the same shape as the predictions",
                 Cli.run("loss", "categorical_crossentropy", "--y-true", yTrue, "--y-pred", yPred));
     }
@@ -254,8 +255,7 @@ class CliErrorsTest {
     void unknownClassInConfig() throws IOException {
         Path cfg = dir.resolve("cfg.json");
         Files.writeString(cfg, "{\"module\": \"keras.metrics\", \"class_name\": \"Hinge\", \"config\": {}}");
-        assertDataError(cfg + ": class_name (Hinge) must be one of sparse_categorical_crossentropy,"
-                + " SparseCategoricalCrossentropy, categorical_crossentropy, CategoricalCrossentropy",
+        assertDataError(cfg + ": class_name (Hinge) must be one of " + Catalog.names(false),
                 Cli.run("metric", "--y-true", yTrue, "--y-pred", yPred, "--config", "@" + cfg));
         assertDataError(dir.resolve("none.json") + ": no such file (--config @FILE)",
                 Cli.run("metric", "--y-true", yTrue, "--y-pred", yPred, "--config", "@" + dir.resolve("none.json")));
@@ -317,8 +317,7 @@ class CliErrorsTest {
         assertUsageError("Unknown option: '--bogus'", "xent metric", metric("--bogus"));
         assertUsageError("Missing required option: '--y-pred=FILE'", "xent metric",
                 Cli.run("metric", "sparse_categorical_crossentropy", "--y-true", yTrue));
-        assertUsageError("NAME (hinge) must be one of sparse_categorical_crossentropy, SparseCategoricalCrossentropy,"
-                + " categorical_crossentropy, CategoricalCrossentropy", "xent metric",
+        assertUsageError("NAME (hinge) must be one of " + Catalog.names(false), "xent metric",
                 Cli.run("metric", "hinge", "--y-true", yTrue, "--y-pred", yPred));
         assertUsageError("NAME is required unless --config has a class_name", "xent loss",
                 Cli.run("loss", "--y-true", yTrue, "--y-pred", yPred));
@@ -326,24 +325,31 @@ class CliErrorsTest {
                 + " (SparseCategoricalCrossentropy) of --config", "xent metric",
                 Cli.run("metric", "categorical_crossentropy", "--y-true", yTrue, "--y-pred", yPred, "--config",
                         "{\"class_name\": \"SparseCategoricalCrossentropy\", \"config\": {}}"));
-        assertUsageError("--label-smoothing applies to categorical_crossentropy only (Keras 3.15's"
-                + " sparse_categorical_crossentropy has no label_smoothing)", "xent metric",
-                metric("--label-smoothing", "0.1"));
-        assertUsageError("--ignore-class applies to sparse_categorical_crossentropy only", "xent loss",
+        // Keras 3.15's sparse_categorical_crossentropy has no label_smoothing.
+        assertUsageError("--label-smoothing is not an option of SparseCategoricalCrossentropy; its options are"
+                + " --from-logits, --ignore-class, --axis, --normalize-before-clip, --exclude-ignored-from-count",
+                "xent metric", metric("--label-smoothing", "0.1"));
+        assertUsageError("--ignore-class is not an option of CategoricalCrossentropy; its options are --from-logits,"
+                + " --label-smoothing, --axis, --smooth-over-class-axis", "xent loss",
                 Cli.run("loss", "categorical_crossentropy", "--y-true", yPred, "--y-pred", yPred,
                         "--ignore-class", "1"));
-        assertUsageError("--normalize-before-clip applies to sparse_categorical_crossentropy only (categorical"
-                + " always normalises before clipping)", "xent metric",
+        // Categorical always normalises before clipping.
+        assertUsageError("--normalize-before-clip is not an option of CategoricalCrossentropy; its options are"
+                + " --from-logits, --label-smoothing, --axis, --smooth-over-class-axis", "xent metric",
                 Cli.run("metric", "categorical_crossentropy", "--y-true", yPred, "--y-pred", yPred,
                         "--normalize-before-clip"));
-        assertUsageError("--smooth-over-class-axis applies to categorical_crossentropy only", "xent metric",
-                metric("--smooth-over-class-axis"));
+        assertUsageError("--smooth-over-class-axis is not an option of SparseCategoricalCrossentropy; its options are"
+                + " --from-logits, --ignore-class, --axis, --normalize-before-clip, --exclude-ignored-from-count",
+                "xent metric", metric("--smooth-over-class-axis"));
         assertUsageError("--reduction applies to 'xent loss' only: a metric always averages per sample",
                 "xent metric", metric("--reduction", "sum"));
         assertUsageError("--output applies to 'xent loss --reduction none' only", "xent metric",
                 metric("--output", "x.npy"));
-        assertUsageError("--exclude-ignored-from-count applies to 'xent metric' only (a loss divides by the valid"
-                + " entries already)", "xent loss", loss("--exclude-ignored-from-count"));
+        // A loss divides by the valid entries already.
+        assertUsageError("--exclude-ignored-from-count is not an option of SparseCategoricalCrossentropy; its options"
+                + " are --from-logits, --ignore-class, --axis, --normalize-before-clip (--exclude-ignored-from-count"
+                + " is an option of the metric sparse_categorical_crossentropy only)", "xent loss",
+                loss("--exclude-ignored-from-count"));
         assertUsageError("--output FILE.npy is required when the reduction is none", "xent loss",
                 loss("--reduction", "none"));
         assertUsageError("--output FILE.npy is required when the reduction is none", "xent loss",

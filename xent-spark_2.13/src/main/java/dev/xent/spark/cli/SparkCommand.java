@@ -1,9 +1,9 @@
 package dev.xent.spark.cli;
 
-import dev.xent.cli.ConfigInput;
-import dev.xent.cli.KerasClass;
-import dev.xent.cli.KerasOptions;
 import dev.xent.catalog.Arguments;
+import dev.xent.catalog.KerasFunction;
+import dev.xent.cli.ConfigInput;
+import dev.xent.cli.KerasOptions;
 import dev.xent.ndarray.DType;
 import dev.xent.spark.XentFunctions;
 import dev.xent.spark.XentOptions;
@@ -20,7 +20,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -33,10 +32,9 @@ abstract class SparkCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME",
-            description = "sparse_categorical_crossentropy or categorical_crossentropy (or the class name). May be"
-                    + " omitted when --config has a class_name.")
-    String name;
+    SparkCommand(KerasOptions keras) {
+        this.keras = keras;
+    }
 
     @Option(names = "--input", required = true, paramLabel = "PATH", order = 1,
             description = "A table Spark reads: a file or directory; the format comes from --format or the extension"
@@ -64,10 +62,6 @@ abstract class SparkCommand implements Callable<Integer> {
     @Mixin
     KerasOptions keras;
 
-    @Option(names = "--normalize-before-clip", order = 30,
-            description = "Sparse only: divide probabilities by the row sum, then clip (Keras on JAX/PyTorch).")
-    boolean normalizeBeforeClip;
-
     @Option(names = "--skip-nulls", order = 32,
             description = "Skip rows with a null label, prediction, weight or shape (their number goes to stderr)"
                     + " instead of failing.")
@@ -85,6 +79,9 @@ abstract class SparkCommand implements Callable<Integer> {
             description = "A Spark configuration property; repeatable.")
     Map<String, String> conf;
 
+    /** NAME: a catalogue function or class name, or null (then {@code --config}'s class_name). */
+    abstract String name();
+
     /** Whether this is {@code xent spark loss}. */
     abstract boolean isLoss();
 
@@ -95,7 +92,7 @@ abstract class SparkCommand implements Callable<Integer> {
      * The job for the core metric or loss built from the config with the options over it (its {@code getConfig()}
      * is what the JSON shows, as {@code xent metric} and {@code xent loss} show it).
      */
-    abstract Job job(KerasClass cls, ConfigInput cfg);
+    abstract Job job(KerasFunction f, ConfigInput cfg);
 
     @Override
     public final Integer call() {
@@ -108,9 +105,8 @@ abstract class SparkCommand implements Callable<Integer> {
             throw usage("--format (" + fmt + ") must be parquet, orc or json");
         }
         ConfigInput cfg = keras.config();
-        KerasClass cls = cfg.resolveClass(name, isLoss(), this::usage);
-        checkApplicable(cls);
-        Job job = job(cls, cfg);
+        KerasFunction f = keras.resolve(name(), cfg, isLoss(), this::usage);
+        Job job = job(f, cfg);
         if (!input.contains("://") || input.startsWith("file:")) {
             java.nio.file.Path local = java.nio.file.Path.of(input.startsWith("file:")
                     ? java.net.URI.create(input).getPath() : input);
@@ -126,7 +122,7 @@ abstract class SparkCommand implements Callable<Integer> {
             if (partitions != null) {
                 data = data.repartition(partitions);
             }
-            XentSummary s = XentFunctions.aggregate(data, cls.snakeName, isLoss(),
+            XentSummary s = XentFunctions.aggregate(data, f, isLoss(),
                     job.options(), labelCol, predictionCol, weightCol, shapeCol);
             PrintWriter out = spec.commandLine().getOut();
             out.println(job.json().apply(s));
@@ -144,23 +140,12 @@ abstract class SparkCommand implements Callable<Integer> {
         }
     }
 
-    /** Options that do not apply to the class are usage errors. */
-    void checkApplicable(KerasClass cls) {
-        keras.checkApplicable(cls, this::usage);
-        if (cls == KerasClass.CATEGORICAL && normalizeBeforeClip) {
-            throw usage("--normalize-before-clip applies to sparse_categorical_crossentropy only");
-        }
-    }
-
-    /** The config with the command line's options over its keys. */
-    Map<String, Object> overridden(ConfigInput cfg) {
-        return keras.overridden(cfg.config);
-    }
-
-    /** The aggregation's options for the core object's arguments and dtype, plus this command's own flags. */
-    XentOptions.Builder optionsOf(Arguments arguments, DType type) {
-        XentOptions.Builder b = XentOptions.builder().setAll(arguments.asMap()).dtype(type).skipNulls(skipNulls);
-        return normalizeBeforeClip ? b.normalizeBeforeClip(true) : b;
+    /**
+     * The aggregation's options: the core object's arguments (Keras's and the extensions, by key, whatever the
+     * function) and dtype, plus this command's own flags.
+     */
+    XentOptions.Builder optionsOf(Arguments args, DType type) {
+        return XentOptions.builder().setAll(args.asMap()).dtype(type).skipNulls(skipNulls);
     }
 
     private SparkSession newSession() {

@@ -1,13 +1,13 @@
 package dev.xent.spark.cli;
 
+import dev.xent.catalog.KerasFunction;
 import dev.xent.cli.ConfigInput;
 import dev.xent.cli.JsonResult;
-import dev.xent.cli.KerasClass;
-import dev.xent.metrics.CategoricalCrossentropy;
-import dev.xent.metrics.SparseCategoricalCrossentropy;
+import dev.xent.cli.KerasOptions;
+import dev.xent.metrics.MeanMetricWrapper;
 import dev.xent.spark.XentOptions;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code xent spark metric NAME --input PATH --label-col C --prediction-col C ...}: a Keras metric over a table
@@ -19,8 +19,11 @@ import picocli.CommandLine.Option;
                 "{\"class_name\": ..., \"config\": get_config(), \"result\": ..., \"total\": ..., \"count\": ...}.",
                 "NaN and infinities are written as the strings \"NaN\", \"Infinity\", \"-Infinity\"."},
         footer = {"",
-                "Predictions: array<float> (computed in float32), array<double> or an ML vector (float64). Sparse"
-                        + " labels: int, bigint or whole doubles; categorical labels: numeric arrays.",
+                "A row is a sample. Predictions: array<float> (computed in float32), array<double> or an ML vector"
+                        + " (float64); a number is a one-element class axis (one probability per row for the binary"
+                        + " functions). Labels of the sparse functions: int, bigint or whole doubles; of the others:"
+                        + " numeric arrays of the prediction's length (or a number with a one-element prediction).",
+                "Every row must have the first row's number of classes.",
                 "Segmentation rows: a flattened row-major prediction plus --shape-col (such as [4, 4, 3]); a sparse"
                         + " label is then the flattened map of class indices.",
                 "",
@@ -30,9 +33,20 @@ import picocli.CommandLine.Option;
                 "Exit codes: 0 success; 1 bad data (one line 'xent: error: ...' on stderr); 2 bad usage."})
 final class SparkMetricCommand extends SparkCommand {
 
-    @Option(names = "--exclude-ignored-from-count", order = 31,
-            description = "Sparse only: leave --ignore-class entries out of count even without weights (tf.keras 2).")
-    boolean excludeIgnoredFromCount;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", completionCandidates = KerasOptions.MetricNames.class,
+            description = {"The metric: one of ${COMPLETION-CANDIDATES}. A function Keras has no metric class for gives"
+                    + " the MeanMetricWrapper of the function, as Keras's compile(metrics=[NAME]). May be omitted when"
+                    + " --config has a class_name."})
+    String name;
+
+    SparkMetricCommand() {
+        super(KerasOptions.forMetrics());
+    }
+
+    @Override
+    String name() {
+        return name;
+    }
 
     @Override
     boolean isLoss() {
@@ -40,26 +54,9 @@ final class SparkMetricCommand extends SparkCommand {
     }
 
     @Override
-    void checkApplicable(KerasClass cls) {
-        super.checkApplicable(cls);
-        if (cls == KerasClass.CATEGORICAL && excludeIgnoredFromCount) {
-            throw usage("--exclude-ignored-from-count applies to sparse_categorical_crossentropy only");
-        }
-    }
-
-    @Override
-    Job job(KerasClass cls, ConfigInput cfg) {
-        if (cls == KerasClass.SPARSE) {
-            SparseCategoricalCrossentropy m = cfg.build(overridden(cfg), SparseCategoricalCrossentropy::fromConfig,
-                    this::usage);
-            XentOptions.Builder b = optionsOf(m.arguments(), m.dtype());
-            XentOptions options = (excludeIgnoredFromCount ? b.excludeIgnoredFromCount(true) : b).build();
-            return new Job(options, s -> JsonResult.metric(cls.className, m.getConfig(), s.getResult(), s.getTotal(),
-                    s.getCount()));
-        }
-        CategoricalCrossentropy m = cfg.build(overridden(cfg), CategoricalCrossentropy::fromConfig, this::usage);
+    Job job(KerasFunction f, ConfigInput cfg) {
+        MeanMetricWrapper m = keras.newMetric(f, cfg, this::usage);
         XentOptions options = optionsOf(m.arguments(), m.dtype()).build();
-        return new Job(options, s -> JsonResult.metric(cls.className, m.getConfig(), s.getResult(), s.getTotal(),
-                s.getCount()));
+        return new Job(options, s -> JsonResult.metric(m, s.getResult(), s.getTotal(), s.getCount()));
     }
 }

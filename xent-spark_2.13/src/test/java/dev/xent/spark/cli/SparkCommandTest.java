@@ -165,6 +165,15 @@ class SparkCommandTest {
     }
 
     @Test
+    void everyKindOfCatalogueFunctionPrintsWhatXentPrints() {
+        // Integer labels and same-shape targets, a function's own argument, a metric without a loss.
+        assertSameAsXent("metric", "sparse_top_k_categorical_accuracy", WEIGHTED_SPARSE_COLUMNS,
+                npy("y_true.npy", true), "--k", "3");
+        assertSameAsXent("metric", "CategoricalAccuracy", new String[] {"--label-col", "onehot", "--prediction-col",
+            "probs"}, npy("y_onehot.npy", false));
+    }
+
+    @Test
     void reducedLossesPrintWhatXentLossPrints() {
         assertSameAsXent("loss", "sparse_categorical_crossentropy", SPARSE_COLUMNS, npy("y_true.npy", false));
         for (String reduction : new String[] {"sum", "mean", "mean_with_sample_weight", "sum_over_batch_size"}) {
@@ -264,8 +273,14 @@ class SparkCommandTest {
         Run run = new Run("metric", "sparse_categorical_crossentropy", "--input", parquet, "--label-col", "label",
                 "--prediction-col", "probs", "--label-smoothing", "0.1");
         assertEquals(2, run.code);
-        assertTrue(run.err.startsWith("xent: error: --label-smoothing applies to categorical_crossentropy only"),
-                run.err);
+        assertTrue(run.err.startsWith("xent: error: --label-smoothing is not an option of"
+                + " SparseCategoricalCrossentropy; its options are --from-logits, --ignore-class, --axis,"
+                + " --normalize-before-clip, --exclude-ignored-from-count"), run.err);
+        Run gamma = new Run("loss", "categorical_crossentropy", "--input", parquet, "--label-col", "onehot",
+                "--prediction-col", "probs", "--gamma", "3");
+        assertEquals(2, gamma.code);
+        assertTrue(gamma.err.startsWith("xent: error: --gamma is not an option of CategoricalCrossentropy"),
+                gamma.err);
         Run unknown = new Run("metric", "hinge", "--input", parquet, "--label-col", "label", "--prediction-col", "p");
         assertEquals(2, unknown.code);
         assertTrue(unknown.err.startsWith("xent: error: NAME (hinge) must be one of"), unknown.err);
