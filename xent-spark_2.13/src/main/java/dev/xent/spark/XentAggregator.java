@@ -14,9 +14,10 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.expressions.Aggregator;
 
 /**
- * A typed Spark {@link Aggregator} for the metric or reduced loss of any {@link Catalog} function. Its buffer holds the core's state and its
- * {@code merge} is the core's {@code plus}, so the result equals the single-machine result (up to the rounding of a
- * double sum, far below 1e-12 relative) for any partitioning and any order: {@code zero} is a new state,
+ * A typed Spark {@link Aggregator} for the metric or reduced loss of any {@link Catalog} function. Its buffer holds
+ * the core's state and its {@code merge} is the core's {@code plus}, so the result equals the single-machine result
+ * (up to the rounding of a double sum, far below 1e-12 relative) for any partitioning and any order: {@code zero} is
+ * a new state,
  * {@code reduce} is {@code updateState} (rows are gathered and handed to the core
  * {@link XentOptions#batchRows() batchRows} at a time), {@code merge} is {@code merge}, {@code finish} is
  * {@code result}.

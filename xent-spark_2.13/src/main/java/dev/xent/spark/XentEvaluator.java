@@ -32,7 +32,8 @@ import org.apache.spark.sql.Dataset;
  * XentEvaluator eval = new XentEvaluator().setPredictionCol("probability");
  * eval.evaluate(predictions);   // the mean -log p[label], as keras.metrics.SparseCategoricalCrossentropy
  * new CrossValidator().setEstimator(lr).setEvaluator(eval).setEstimatorParamMaps(grid).fit(train);
- * new XentEvaluator().setMetricName("sparse_top_k_categorical_accuracy").setKerasConfig("{\"k\": 2}");  // larger is better
+ * new XentEvaluator().setMetricName("sparse_top_k_categorical_accuracy")   // larger is better
+ *     .setKerasConfig("{\"k\": 2}");
  * }</pre>
  *
  * <p>Params: {@code metricName} (any catalogue function or metric class name; default
@@ -77,13 +78,15 @@ public final class XentEvaluator extends Evaluator implements DefaultParamsWrita
                 + "binary_accuracy", ParamValidators.inArray(metricNames()));
         kerasConfig = new Param<>(this, "kerasConfig", "the metric's arguments as a JSON object by Keras's names, "
                 + "such as {\"gamma\": 3.0}; the typed params, when set, override its keys");
-        fromLogits = new BooleanParam(this, "fromLogits", "whether predictions are logits");
-        ignoreClass = new IntParam(this, "ignoreClass", "sparse only: a label value to ignore");
-        labelSmoothing = new DoubleParam(this, "labelSmoothing", "categorical only: label smoothing in [0, 1]",
+        fromLogits = new BooleanParam(this, "fromLogits", "from_logits: whether predictions are logits");
+        ignoreClass = new IntParam(this, "ignoreClass",
+                "ignore_class: a label value to ignore (sparse_categorical_crossentropy)");
+        labelSmoothing = new DoubleParam(this, "labelSmoothing",
+                "label_smoothing in [0, 1] (the functions that take it)",
                 ParamValidators.inRange(0, 1));
         axis = new IntParam(this, "axis", "the class axis in the batch (rows, ...shape)");
         excludeIgnoredFromCount = new BooleanParam(this, "excludeIgnoredFromCount",
-                "leave ignored entries out of count even without weights (tf.keras 2)");
+                "exclude_ignored_from_count: leave ignored entries out of count even without weights (tf.keras 2)");
         skipNulls = new BooleanParam(this, "skipNulls", "skip rows with nulls instead of failing");
         labelCol = new Param<>(this, "labelCol", "label column name");
         predictionCol = new Param<>(this, "predictionCol", "prediction column name: probabilities or logits");

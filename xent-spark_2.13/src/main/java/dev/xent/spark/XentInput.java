@@ -10,8 +10,8 @@ import org.apache.spark.sql.Encoders;
  * One row for an {@link XentAggregator}, as a Java bean so that Spark decodes primitive arrays without boxing:
  * exactly one prediction ({@code floatPrediction} computes in float32, {@code doublePrediction} and
  * {@code vectorPrediction} in float64, as Keras computes in the prediction's dtype), a sparse {@code label} or a
- * {@code labels} array (sparse segmentation maps, targets of the prediction's shape), an optional {@code weight} and an optional
- * {@code shape} of the flattened prediction (default {@code (classes,)}).
+ * {@code labels} array (sparse segmentation maps, targets of the prediction's shape), an optional {@code weight}
+ * and an optional {@code shape} of the flattened prediction (default {@code (classes,)}).
  *
  * <pre>{@code
  * XentInput row = XentInput.sparse(1, new float[] {0.05f, 0.95f, 0f});

@@ -346,7 +346,7 @@ public final class XentOptions implements Serializable {
             return set("axis", axis);
         }
 
-        /** {@code exclude_ignored_from_count} (sparse metric): leave ignored entries out of {@code count} (tf.keras 2). */
+        /** {@code exclude_ignored_from_count} (sparse metric): leave ignored entries out of {@code count}. */
         public Builder excludeIgnoredFromCount(boolean excludeIgnoredFromCount) {
             return set("exclude_ignored_from_count", excludeIgnoredFromCount);
         }

@@ -166,7 +166,8 @@ class SqlFunctionsTest {
                 .metric(Catalog.SPARSE_CATEGORICAL_CROSSENTROPY);
         logits.updateState(NdArray.of(data.labels), NdArray.of(data.logits, data.rows, data.classes));
         TestData.assertRelative(logits.result(), r.getDouble(0), 1e-12, "fromLogits");
-        MeanMetricWrapper smooth = XentOptions.builder().labelSmoothing(0.1).build().metric(Catalog.CATEGORICAL_CROSSENTROPY);
+        MeanMetricWrapper smooth = XentOptions.builder().labelSmoothing(0.1).build()
+                .metric(Catalog.CATEGORICAL_CROSSENTROPY);
         smooth.updateState(NdArray.of(data.onehot, data.rows, data.classes),
                 NdArray.of(data.probabilities, data.rows, data.classes));
         TestData.assertRelative(smooth.result(), r.getDouble(1), 1e-12, "labelSmoothing");
@@ -254,7 +255,8 @@ class SqlFunctionsTest {
         message = rootMessage(assertThrows(Exception.class, () -> one("SELECT"
                 + " xent_categorical_crossentropy_loss(t, p, NULL, s) FROM (SELECT /*+ COALESCE(1) */ * FROM VALUES"
                 + " (array(0, 1, 1, 0), array(0.2F, 0.8F, 0.5F, 0.5F), array(2, 2)),"
-                + " (array(0, 0, 1, 0, 1, 0), array(0.2F, 0.1F, 0.7F, 0.3F, 0.3F, 0.4F), array(2, 3)) AS t(t, p, s))")));
+                + " (array(0, 0, 1, 0, 1, 0), array(0.2F, 0.1F, 0.7F, 0.3F, 0.3F, 0.4F), array(2, 3))"
+                + " AS t(t, p, s))")));
         assertTrue(message.matches("categorical_crossentropy loss in partition \\d+: row 1 has shape \\[2, 3\\],"
                 + " with 3 classes, but earlier rows have 2; .*"), message);
         // Rows of other partitions meet when the buffers are merged: the Dataset scan and the SQL aggregate.

@@ -99,7 +99,8 @@ class XentBufferTest {
                 Catalog.CATEGORICAL_CROSSENTROPY, XentOptions.builder().ignoreClass(255).build(), false));
         assertEquals("ignoreClass (255) is not an option of categorical_crossentropy; it must be null",
                 e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> XentAggregator.loss(Catalog.SPARSE_CATEGORICAL_CROSSENTROPY,
+        e = assertThrows(IllegalArgumentException.class, () -> XentAggregator.loss(
+                Catalog.SPARSE_CATEGORICAL_CROSSENTROPY,
                 XentOptions.builder().reduction(Reduction.NONE).build(), false));
         assertEquals("reduction (none) has no aggregate; use the per-row values function, or a reducing reduction",
                 e.getMessage());

@@ -26,7 +26,8 @@ class XentOptionsTest {
         assertEquals(3.0, focal.arguments().number("gamma"));
         assertEquals(0.5, focal.arguments().number("alpha"));
         assertEquals(true, focal.arguments().bool("from_logits"));
-        MeanMetricWrapper top = XentOptions.builder().set("k", 2).build().metric(Catalog.get("top_k_categorical_accuracy"));
+        MeanMetricWrapper top = XentOptions.builder().set("k", 2).build()
+                .metric(Catalog.get("top_k_categorical_accuracy"));
         assertEquals(2, top.arguments().integer("k"));
         // A list alpha (one weight per class) is the categorical focal loss's.
         Loss categoricalFocal = XentOptions.builder().set("alpha", new double[] {0.25, 0.75}).build()
@@ -67,7 +68,8 @@ class XentOptionsTest {
     @Test
     void anArgumentAFunctionDoesNotTakeIsRefusedNamingBoth() {
         assertEquals("gamma (3.0) is not an option of categorical_crossentropy; it must be 2.0",
-                message(() -> XentOptions.builder().set("gamma", 3.0).build().metric(Catalog.CATEGORICAL_CROSSENTROPY)));
+                message(() -> XentOptions.builder().set("gamma", 3.0).build()
+                        .metric(Catalog.CATEGORICAL_CROSSENTROPY)));
         assertEquals("labelSmoothing (0.1) is not an option of sparse_categorical_crossentropy; it must be 0.0",
                 message(() -> XentOptions.builder().labelSmoothing(0.1).build()
                         .metric(Catalog.SPARSE_CATEGORICAL_CROSSENTROPY)));
