@@ -245,6 +245,55 @@ class SqlFunctionsTest {
     }
 
     @Test
+    void numbersAreOneElementRowsAsKerasTakesABatchOfShapeRowsByOne() {
+        // One probability (or logit) and one binary target per row: Keras's (rows, 1).
+        double[] y = new double[data.rows];
+        double[] p = new double[data.rows];
+        float[] z = new float[data.rows];
+        for (int i = 0; i < data.rows; i++) {
+            y[i] = data.labels[i] == 0 ? 1 : 0;
+            p[i] = data.probabilities64[i * data.classes];
+            z[i] = data.logits[i * data.classes];
+        }
+        String rows = " FROM (SELECT id, IF(label = 0, 1D, 0D) AS y, pd[0] AS p, logits[0] AS z, w FROM random_rows)";
+        Row r = one("SELECT xent_binary_crossentropy(y, p), xent_binary_crossentropy_loss(y, p, w),"
+                + " xent_logits_binary_crossentropy(y, z), xent_binary_accuracy(y, p, w),"
+                + " xent_binary_focal_crossentropy(y, p)" + rows);
+        dev.xent.catalog.KerasFunction bce = dev.xent.catalog.Catalog.get("binary_crossentropy");
+        NdArray yTrue = NdArray.of(y, data.rows, 1);
+        NdArray yPred = NdArray.of(p, data.rows, 1);
+        NdArray sw = NdArray.of(data.weights);
+        MeanMetricWrapper m = bce.newMetric(java.util.Map.of());
+        m.updateState(yTrue, yPred);
+        TestData.assertRelative(m.result(), r.getDouble(0), 1e-12, "binary_crossentropy");
+        TestData.assertRelative(bce.newLoss(java.util.Map.of()).value(yTrue, yPred, sw), r.getDouble(1), 1e-12,
+                "binary_crossentropy loss");
+        MeanMetricWrapper logits = bce.newMetric(java.util.Map.of("from_logits", true));
+        logits.updateState(yTrue, NdArray.of(z, data.rows, 1));
+        TestData.assertRelative(logits.result(), r.getDouble(2), 1e-12, "binary_crossentropy from logits");
+        MeanMetricWrapper accuracy = dev.xent.catalog.Catalog.get("binary_accuracy").newMetric(java.util.Map.of());
+        accuracy.updateState(yTrue, yPred, sw);
+        TestData.assertRelative(accuracy.result(), r.getDouble(3), 1e-12, "binary_accuracy");
+        MeanMetricWrapper focal = dev.xent.catalog.Catalog.get("binary_focal_crossentropy")
+                .newMetric(java.util.Map.of());
+        focal.updateState(yTrue, yPred);
+        TestData.assertRelative(focal.result(), r.getDouble(4), 1e-12, "binary_focal_crossentropy");
+        // The typed aggregator (numbers made one-element arrays before the bean) and the Dataset scan agree.
+        Dataset<Row> d = spark.sql("SELECT *" + rows);
+        Row typed = d.select(XentFunctions.typedColumn(d, bce, false, XentOptions.defaults(), "y", "p", null, null))
+                .first().getStruct(0);
+        TestData.assertRelative(m.result(), typed.getDouble(typed.fieldIndex("result")), 1e-12, "typed aggregator");
+        TestData.assertRelative(m.result(), XentFunctions.aggregate(d, "BinaryCrossentropy", false,
+                XentOptions.defaults(), "y", "p", null, null).getResult(), 1e-12, "Dataset scan");
+        // Per row: the loss of a (1, 1) batch, a double.
+        List<Row> values = spark.sql("SELECT xent_binary_crossentropy_values(y, p)" + rows + " ORDER BY id")
+                .collectAsList();
+        NdArray perRow = bce.newLoss(java.util.Map.of("reduction", "none")).call(yTrue, yPred);
+        assertEquals(perRow.getDouble(0), values.get(0).getDouble(0), 1e-15);
+        assertEquals(perRow.getDouble(7), values.get(7).getDouble(0), 1e-15);
+    }
+
+    @Test
     void aRowWithAnotherNumberOfClassesFailsNamingTheRow() {
         String message = rootMessage(assertThrows(Exception.class, () -> one("SELECT"
                 + " xent_sparse_categorical_crossentropy(label, p) FROM (SELECT /*+ COALESCE(1) */ * FROM VALUES"
