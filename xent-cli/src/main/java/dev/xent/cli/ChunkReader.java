@@ -1,6 +1,8 @@
 package dev.xent.cli;
 
 import dev.xent.ndarray.NdArray;
+import dev.xent.npy.NpyArrayFile;
+import dev.xent.npy.NpyFormatException;
 import java.io.IOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -12,7 +14,9 @@ import java.util.concurrent.BlockingQueue;
  * mapped file (no copy, no heap) and go to xent-core as they are; they stay valid while referenced, and the files
  * are closed only after the last chunk is computed. Integer and bool predictions are converted to float32 here.
  *
- * <p>Used by one consumer thread; {@link #close()} stops the reader.
+ * <p>Used by one consumer thread; {@link #close()} stops the reader. A mapped input truncated while it is read
+ * faults where its view is read: here (integer predictions converted) it becomes the file's one-line error; in the
+ * computation it reaches {@link XentCommand}'s top-level handler, which names the file too.
  */
 final class ChunkReader implements AutoCloseable {
 
@@ -57,20 +61,42 @@ final class ChunkReader implements AutoCloseable {
     }
 
     private void run(Inputs in, Plan plan) {
+        // what is being read, for the message of an OutOfMemoryError
+        NpyArrayFile reading = null;
+        long from = 0;
+        long rows = 0;
         try {
             if (!plan.chunked) {
-                NdArray w = in.weight == null ? null : in.weight.readAll(Plan.WHOLE_LIMIT);
-                NdArray p = floats(in.yPred.readAll(Plan.WHOLE_LIMIT));
+                NdArray w = null;
+                if (in.weight != null) {
+                    reading = in.weight;
+                    rows = reading.rows();
+                    w = in.weight.readAll(Plan.WHOLE_LIMIT);
+                }
+                reading = in.yPred;
+                rows = reading.rows();
+                NdArray p = floats(in.yPred, in.yPred.readAll(Plan.WHOLE_LIMIT));
+                reading = in.yTrue;
+                rows = reading.rows();
                 NdArray t = in.yTrue.readAll(Plan.WHOLE_LIMIT);
                 put(new Chunk(0, 0, t, p, w));
             } else {
-                NdArray constant = plan.weightMode == Plan.WeightMode.CONSTANT
-                        ? in.weight.readAll(Plan.WHOLE_LIMIT) : null;
+                NdArray constant = null;
+                if (plan.weightMode == Plan.WeightMode.CONSTANT) {
+                    reading = in.weight;
+                    rows = reading.rows();
+                    constant = in.weight.readAll(Plan.WHOLE_LIMIT);
+                }
                 long start = 0;
                 do {
                     int n = (int) Math.min(plan.batchRows, plan.rows - start);
+                    from = start;
+                    rows = n;
+                    reading = in.yTrue;
                     NdArray t = in.yTrue.readRows(start, n);
-                    NdArray p = floats(in.yPred.readRows(start, n));
+                    reading = in.yPred;
+                    NdArray p = floats(in.yPred, in.yPred.readRows(start, n));
+                    reading = in.weight;
                     NdArray w = plan.weightMode == Plan.WeightMode.SLICE ? in.weight.readRows(start, n) : constant;
                     put(new Chunk(start, n, t, p, w));
                     start += n;
@@ -80,8 +106,13 @@ final class ChunkReader implements AutoCloseable {
         } catch (InterruptedException e) {
             // closed by the consumer
         } catch (Throwable t) {
+            Throwable failure = t;
+            if (reading != null && (t instanceof OutOfMemoryError || t.getCause() instanceof OutOfMemoryError)) {
+                failure = new DataException(reading.name() + ": rows [" + from + ", " + (from + rows) + "): "
+                        + XentCommand.outOfMemory(), t);
+            }
             try {
-                put(new Failure(t));
+                put(new Failure(failure));
             } catch (InterruptedException e) {
                 // closed by the consumer
             }
@@ -97,6 +128,22 @@ final class ChunkReader implements AutoCloseable {
     /** Integer and bool predictions as float32 (Keras computes with floating-point predictions). */
     static NdArray floats(NdArray a) {
         return a.dtype().isFloating() ? a : NdArray.of(a.toFloatArray(), 0, a.shape());
+    }
+
+    /**
+     * {@link #floats(NdArray)} of rows of {@code file}, which may be a mapped view: if the file was truncated since it
+     * was mapped, reading it faults (an InternalError), reported as the one-line error of a copying read.
+     */
+    static NdArray floats(NpyArrayFile file, NdArray a) throws NpyFormatException {
+        try {
+            return floats(a);
+        } catch (InternalError e) {
+            NpyFormatException x = file.mappedReadFailure(e);
+            if (x == null) {
+                throw e;
+            }
+            throw x;
+        }
     }
 
     /**

@@ -12,7 +12,12 @@ public final class Main {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        int code = XentCommand.newCommandLine(out, err).execute(args);
+        int code;
+        try {
+            code = XentCommand.newCommandLine(out, err).execute(args);
+        } catch (Error e) { // outside a command's execution (parsing, help): the command line catches the rest
+            code = XentCommand.fatal(e, err, java.util.Arrays.asList(args).contains("--verbose"), java.util.List.of());
+        }
         out.flush();
         err.flush();
         System.exit(code);

@@ -1,12 +1,17 @@
 package dev.xent.cli;
 
+import dev.xent.npy.NpyArrayFile;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IExecutionStrategy;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -58,7 +63,85 @@ public final class XentCommand implements Callable<Integer> {
         cl.setExpandAtFiles(false);
         cl.setParameterExceptionHandler(USAGE_ERROR);
         cl.setExecutionExceptionHandler(DATA_ERROR);
+        cl.setExecutionStrategy(RUN_GUARDED);
         return cl;
+    }
+
+    /**
+     * picocli's handlers see only {@link Exception}s: an {@link Error} thrown by a command (an OutOfMemoryError, the
+     * InternalError of a memory-mapped input truncated while being read) would escape {@code execute} with a stack
+     * trace. Here it becomes one line and exit code 1.
+     */
+    private static final IExecutionStrategy RUN_GUARDED = parseResult -> {
+        try {
+            return new CommandLine.RunLast().execute(parseResult);
+        } catch (Error e) {
+            PrintWriter err = parseResult.commandSpec().commandLine().getErr();
+            return fatal(e, err, verbose(parseResult), inputs(parseResult));
+        }
+    };
+
+    /**
+     * Prints {@code e} as one {@code xent: error: ...} line (and its stack trace if {@code verbose}); returns 1.
+     * {@code inputs} are the input files given, to name the one a memory-mapped read fault came from.
+     */
+    static int fatal(Error e, PrintWriter err, boolean verbose, List<String> inputs) {
+        String message;
+        if (e instanceof OutOfMemoryError) {
+            message = outOfMemory();
+        } else if (NpyArrayFile.isMappedReadFault(e)) {
+            message = changedInput(e, inputs);
+        } else {
+            message = "internal error: " + Errors.describe(e) + " (" + e.getClass().getName()
+                    + (verbose ? ")" : "; run with --verbose for the stack trace)");
+        }
+        err.println("xent: error: " + Errors.oneLine(message));
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return 1;
+    }
+
+    /** What to do when the heap is exhausted, with the heap's current maximum. */
+    static String outOfMemory() {
+        return "out of memory (the Java heap's maximum is " + (Runtime.getRuntime().maxMemory() >> 20)
+                + " MiB); give Java more heap, e.g. XENT_JAVA_OPTS=-Xmx8g, or read fewer rows at a time with"
+                + " --batch-size";
+    }
+
+    /**
+     * The message for a fault reading memory-mapped input: the file that no longer matches its header (opened
+     * again to find out, as the reading command has closed it), else all inputs.
+     */
+    private static String changedInput(Error e, List<String> inputs) {
+        for (String spec : inputs) {
+            try (NpyArrayFile f = NpyArrayFile.open(spec)) {
+                // still readable as it was opened
+            } catch (java.io.IOException | RuntimeException ex) {
+                String m = Errors.describe(ex);
+                String rest = m.startsWith(spec + ": ") ? m.substring(spec.length() + 2) : m;
+                return spec + ": the file changed while being read (reading its memory-mapped data failed); now "
+                        + rest;
+            }
+        }
+        return "an input file changed while being read (reading memory-mapped data failed: " + e.getMessage()
+                + ")" + (inputs.isEmpty() ? "" : "; inputs: " + String.join(", ", inputs))
+                + "; do not modify the inputs while xent runs";
+    }
+
+    /** The values of the input options (--y-true, --y-pred, --sample-weight) of the command that ran. */
+    private static List<String> inputs(ParseResult parseResult) {
+        List<String> out = new ArrayList<>();
+        for (ParseResult p = parseResult; p != null; p = p.subcommand()) {
+            for (String name : new String[] {"--y-true", "--y-pred", "--sample-weight"}) {
+                OptionSpec o = p.matchedOption(name);
+                if (o != null && o.getValue() != null) {
+                    out.add(String.valueOf((Object) o.getValue()));
+                }
+            }
+        }
+        return out;
     }
 
     /** Bad usage: the message, a hint, exit code 2. */
@@ -87,8 +170,6 @@ public final class XentCommand implements Callable<Integer> {
         String message;
         if (e instanceof DataException) {
             message = e.getMessage();
-        } else if (e instanceof OutOfMemoryError) {
-            message = "out of memory; lower --batch-size or give Java more heap (XENT_JAVA_OPTS=-Xmx8g)";
         } else if (e instanceof java.io.IOException || e instanceof IllegalArgumentException) {
             message = Errors.describe(e);
         } else {

@@ -4,6 +4,10 @@ package dev.xent.internal;
  * Neumaier's compensated sum: the running error of each addition is kept and added back, so the result is the
  * exactly rounded sum for any realistic input length, independent of how the inputs were split. Each error is
  * computed by TwoSum, which gives the same (exact) error as Neumaier's comparison of magnitudes.
+ *
+ * <p>Infinities and NaN follow IEEE addition of the values in order: once the running sum is infinite it stays so
+ * ({@code +inf} plus finite values is {@code +inf}) until an opposite infinity or a NaN makes it NaN. The error terms
+ * are then meaningless ({@code inf - inf} is NaN, an overflow's error is infinite) and {@link #value()} ignores them.
  */
 public final class CompensatedSum {
     private double sum;
@@ -19,8 +23,11 @@ public final class CompensatedSum {
         return this;
     }
 
+    /** The sum; {@code +-inf} or NaN as the plain sum in order gives them when it is not finite. */
     public double value() {
-        return sum + compensation;
+        // A non-finite running sum never becomes finite again, and the compensation is finite while the sum is:
+        // the check here keeps the branch out of add's loop.
+        return Double.isFinite(sum) ? sum + compensation : sum;
     }
 
     /** Compensated sum of {@code values[from, to)}. */

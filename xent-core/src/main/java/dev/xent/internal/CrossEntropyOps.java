@@ -154,6 +154,7 @@ public final class CrossEntropyOps {
         }
         for (int i = 0; i < n; i++) {
             long label;
+            double given = 0; // a float label as given, for the message
             if (int32) {
                 label = labels[i];
             } else if (floating) {
@@ -162,7 +163,8 @@ public final class CrossEntropyOps {
                     throw new InvalidElementException("yTrue", "label", Checks.coordinates(labelShape, i),
                             Double.toString(v), "is not a whole number; sparse labels must be class indices");
                 }
-                label = (long) v;
+                label = (long) v; // saturates beyond the long range: out of range below, reported as given
+                given = v;
             } else {
                 label = yTrue.getLong(i);
             }
@@ -172,7 +174,7 @@ public final class CrossEntropyOps {
             }
             if (label < 0 || label >= classes) {
                 throw new InvalidElementException("yTrue", "label", Checks.coordinates(labelShape, i),
-                        Long.toString(label), "is out of range [0, " + classes + ")"
+                        floating ? labelText(given) : Long.toString(label), "is out of range [0, " + classes + ")"
                         + (ignoreClass == null ? "" : " and is not ignoreClass (" + ignoreClass + ")"));
             }
             labels[i] = (int) label;
@@ -182,5 +184,14 @@ public final class CrossEntropyOps {
             validCount++;
         }
         return validCount;
+    }
+
+    /**
+     * A whole-number float label as given: as an integer where a long holds it exactly ({@code 7}, not
+     * {@code 7.0}), else as the double ({@code 1.8446744073709552E19} for 2^64, which a cast would turn into
+     * {@code Long.MAX_VALUE}).
+     */
+    private static String labelText(double v) {
+        return v >= -0x1p63 && v < 0x1p63 ? Long.toString((long) v) : Double.toString(v);
     }
 }

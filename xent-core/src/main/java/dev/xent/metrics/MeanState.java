@@ -47,12 +47,20 @@ public final class MeanState {
 
     /** The weighted sum of values. */
     public double total() {
-        return total + totalCompensation;
+        return sum(total, totalCompensation);
     }
 
     /** The sum of weights (the number of samples when unweighted). */
     public double count() {
-        return count + countCompensation;
+        return sum(count, countCompensation);
+    }
+
+    /**
+     * A running sum plus its compensation; a non-finite sum (an infinity, or NaN) is the answer as it stands, which
+     * also reads states encoded before the infinite compensation of an overflow was dropped.
+     */
+    private static double sum(double sum, double compensation) {
+        return Double.isFinite(sum) ? sum + compensation : sum;
     }
 
     /**
@@ -81,8 +89,10 @@ public final class MeanState {
     private static double[] twoSum(double sum, double compensation, double x) {
         double t = sum + x;
         double err = Math.abs(sum) >= Math.abs(x) ? (sum - t) + x : (x - t) + sum;
-        if (Double.isNaN(err) && !Double.isNaN(t)) {
-            err = 0; // infinities: the running sum already says it all
+        if (!Double.isFinite(t)) {
+            // An infinite or NaN sum says it all: the error of an overflow is infinite and that of an infinite
+            // addend NaN, and either would turn +inf into NaN. Compensations stay finite.
+            err = 0;
         }
         return new double[] {t, compensation + err};
     }

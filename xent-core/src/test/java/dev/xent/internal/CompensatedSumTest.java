@@ -1,9 +1,11 @@
 package dev.xent.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -14,7 +16,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CompensatedSumTest {
 
-    /** Neumaier's algorithm as published: the reference. */
+    /**
+     * Neumaier's algorithm as published: the reference, except that a sum which is not finite is the plain sum in
+     * order (IEEE: +inf plus finite values is +inf), where the published form's error terms would make it NaN.
+     */
     private static double neumaier(double[] values) {
         double sum = 0;
         double compensation = 0;
@@ -27,7 +32,7 @@ class CompensatedSumTest {
             }
             sum = t;
         }
-        return sum + compensation;
+        return Double.isFinite(sum) ? sum + compensation : sum;
     }
 
     static LongStream seeds() {
@@ -58,5 +63,20 @@ class CompensatedSumTest {
         double got = CompensatedSum.of(values, 0, values.length);
         assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(got),
                 () -> "seed " + seed + ": " + got + ", Neumaier " + want);
+    }
+
+    /** An infinite addend, or an overflow, leaves an infinite sum; only opposite infinities or NaN give NaN. */
+    @Test
+    void infinitiesSurvive() {
+        double inf = Double.POSITIVE_INFINITY;
+        double max = Double.MAX_VALUE;
+        assertEquals(inf, CompensatedSum.of(new double[] {1, inf, 2}, 0, 3));
+        assertEquals(inf, CompensatedSum.of(new double[] {inf, 1e-300, -5}, 0, 3));
+        assertEquals(-inf, CompensatedSum.of(new double[] {0.1, -inf}, 0, 2));
+        assertEquals(inf, CompensatedSum.of(new double[] {max, max, -1}, 0, 3), "overflow");
+        assertEquals(-inf, CompensatedSum.of(new double[] {-max, -max}, 0, 2), "overflow");
+        assertTrue(Double.isNaN(CompensatedSum.of(new double[] {inf, 1, -inf}, 0, 3)));
+        assertTrue(Double.isNaN(CompensatedSum.of(new double[] {1, Double.NaN, inf}, 0, 3)));
+        assertEquals(inf, new CompensatedSum().add(inf).value());
     }
 }

@@ -58,7 +58,17 @@ public final class KerasModelFile {
                 throw new IOException(name + ": not a Keras 3 .keras archive: it has no config.json (models saved as"
                         + " HDF5 .h5 or as a SavedModel directory are not supported)");
             }
-            return new KerasModelFile(name, config, readJson(zip, "metadata.json", name));
+            if (config.isMissingNode()) {
+                throw new IOException(name + ": config.json in the archive is empty; it must hold the model's config"
+                        + " as a JSON object (is the archive damaged?)");
+            }
+            if (!config.isObject()) {
+                throw new IOException(name + ": config.json in the archive is a JSON "
+                        + config.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)
+                        + ", not the JSON object of a model's config");
+            }
+            JsonNode metadata = readJson(zip, "metadata.json", name);
+            return new KerasModelFile(name, config, metadata == null || !metadata.isObject() ? null : metadata);
         } catch (ZipException e) {
             throw new IOException(name + ": not a .keras archive (not a zip file: " + e.getMessage() + ")", e);
         }
@@ -73,10 +83,61 @@ public final class KerasModelFile {
             throw new IOException(name + ": " + entry + " is " + e.getSize() + " bytes; at most " + MAX_JSON_BYTES
                     + " are read");
         }
-        try (InputStream in = zip.getInputStream(e)) {
-            return JSON.readTree(in);
+        try (InputStream in = new Capped(zip.getInputStream(e), name + ": " + entry, e.getSize())) {
+            JsonNode node = JSON.readTree(in);
+            return node == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : node;
         } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
             throw new IOException(name + ": " + entry + " is not valid JSON: " + ex.getOriginalMessage(), ex);
+        }
+    }
+
+    /**
+     * An entry's bytes as inflated, at most {@link #MAX_JSON_BYTES}: the size in the zip header is only a claim (an
+     * entry declaring 1000 bytes may inflate to gigabytes), so the bytes actually read are counted.
+     */
+    private static final class Capped extends java.io.FilterInputStream {
+        private final String what;
+        private final long declared;
+        private long count;
+
+        Capped(InputStream in, String what, long declared) {
+            super(in);
+            this.what = what;
+            this.declared = declared;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                counted(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, (int) Math.min(len, MAX_JSON_BYTES + 1 - count));
+            if (n > 0) {
+                counted(n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(Math.min(n, MAX_JSON_BYTES + 1 - count));
+            counted(skipped);
+            return skipped;
+        }
+
+        private void counted(long n) throws IOException {
+            count += n;
+            if (count > MAX_JSON_BYTES) {
+                throw new IOException(what + " inflates to more than " + MAX_JSON_BYTES + " bytes"
+                        + (declared >= 0 ? " (its zip header says " + declared + ")" : "") + "; at most "
+                        + MAX_JSON_BYTES + " are read");
+            }
         }
     }
 

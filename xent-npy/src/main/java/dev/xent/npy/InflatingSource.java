@@ -25,6 +25,8 @@ final class InflatingSource implements ByteSource {
     private final long size;
     private final int expectedCrc;
     private final String name;
+    /** The entry's name in the archive, quoted, for messages. */
+    private final String entry;
     private final byte[] input = new byte[INPUT_BUFFER];
     private final CRC32 crc = new CRC32();
     private Inflater inflater;
@@ -36,13 +38,14 @@ final class InflatingSource implements ByteSource {
     private boolean dummyByteGiven;
 
     InflatingSource(FileChannel channel, long compressedStart, long compressedSize, long size, int crc32,
-            String name) {
+            String name, String entryName) {
         this.channel = channel;
         this.compressedStart = compressedStart;
         this.compressedSize = compressedSize;
         this.size = size;
         this.expectedCrc = crc32;
         this.name = name;
+        this.entry = Text.quote(entryName);
         restart();
     }
 
@@ -162,9 +165,9 @@ final class InflatingSource implements ByteSource {
     private void checkCrc() throws NpyFormatException {
         int actual = (int) crc.getValue();
         if (actual != expectedCrc) {
-            throw new NpyFormatException(Text.name(name) + ": CRC-32 of the inflated entry is "
-                    + String.format("%08x", actual) + " but the zip directory says "
-                    + String.format("%08x", expectedCrc) + "; the archive is damaged");
+            throw new NpyFormatException(Text.name(name) + ": zip entry " + entry + ": the CRC-32 of its " + size
+                    + " inflated bytes is " + String.format("%08x", actual) + " but the zip directory says "
+                    + String.format("%08x", expectedCrc) + "; they must match (the archive is damaged)");
         }
     }
 

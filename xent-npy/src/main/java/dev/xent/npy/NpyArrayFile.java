@@ -55,15 +55,19 @@ import java.util.Objects;
  * property {@code xent.npy.mmap=false}, read when a file is opened, turns mapping off. <i>Lifetime:</i> a mapped
  * view is valid until {@link #close()} (in fact as long as it is referenced: the mapping is released when the view
  * is garbage-collected); it shows the file as it is, so the file must not be changed while views are in use (a
- * file truncated under a view makes reading it fail with an {@link InternalError}). Everything else is read with
+ * file truncated under a view makes reading it fail with an {@link InternalError}, which
+ * {@link #mappedReadFailure} turns into the error a copying read gives). Everything else is read with
  * positional {@link FileChannel} reads through one direct buffer of at most 1 MiB, so files over 2 GiB work and
  * the heap holds only the chunk returned, into a fresh heap array; C-order float32, float64, int32 and int64 data
  * is bulk-copied. A Fortran-order chunk is assembled column by
  * column (each column's rows are contiguous in the file). Stored {@code .npz} entries are read in place like a
  * {@code .npy} file. Deflated entries are inflated on the fly: reading rows in increasing order costs one pass over
  * the entry; going back restarts inflation from the start of the entry; a deflated Fortran-order array is inflated
- * once to a temporary file (deleted on close) on the first read. A deflated entry's CRC-32 is checked when a
- * forward pass reaches its end; stored entries, read in place, are not CRC-checked.
+ * once to a temporary file (deleted on close) on the first read. An entry's CRC-32 is checked, as NumPy checks it,
+ * when reads in increasing order reach the end of the entry (reading all rows in order, in one call or in chunks,
+ * does): that read fails if the checksum is wrong, so a damaged archive fails before its last rows are returned.
+ * Reads out of order (and chunked reads of a stored Fortran-order entry) are not checked. An archive naming the
+ * entry asked for twice is refused (NumPy reads the last copy, other readers the first).
  *
  * <p>Instances are not thread-safe: use one per thread, or synchronize.
  */
@@ -237,6 +241,17 @@ public final class NpyArrayFile implements Closeable {
             }
         }
         String entryName = Text.quote(entry.name);
+        int sameName = 0;
+        for (NpzArchive.Entry e : all) {
+            if (e.name.equals(entry.name)) {
+                sameName++;
+            }
+        }
+        if (sameName > 1) {
+            throw new NpyFormatException(where + "the archive has " + sameName + " entries named " + entryName
+                    + ", which is ambiguous (NumPy reads the last, other zip readers the first); an archive must"
+                    + " name each array once");
+        }
         if ((entry.flags & 1) != 0) {
             throw new NpyFormatException(where + "zip entry " + entryName + " is encrypted, which is not supported");
         }
@@ -246,10 +261,10 @@ public final class NpyArrayFile implements Closeable {
                 throw new NpyFormatException(where + "stored zip entry " + entryName + " has compressed size "
                         + entry.compressedSize + " but size " + entry.size + "; they must be equal");
             }
-            return new ChannelSource(channel, data, entry.size, spec, false);
+            return ChannelSource.storedEntry(channel, data, entry.size, spec, entry.name, entry.crc);
         }
         if (entry.method == 8) {
-            return new InflatingSource(channel, data, entry.compressedSize, entry.size, entry.crc, spec);
+            return new InflatingSource(channel, data, entry.compressedSize, entry.size, entry.crc, spec, entry.name);
         }
         throw new NpyFormatException(where + "zip entry " + entryName + " uses compression method " + entry.method
                 + "; only stored (0) and deflated (8) are supported, as written by np.savez and"
@@ -269,6 +284,30 @@ public final class NpyArrayFile implements Closeable {
             sb.append(", ... (").append(all.size() - shown).append(" more)");
         }
         return sb.toString();
+    }
+
+    /**
+     * Whether {@code t} is the JVM's report of a fault while reading mapped memory: an {@link InternalError} saying
+     * "a fault occurred in a recent unsafe memory access", thrown where a mapped view is read when its file was
+     * truncated (or its storage failed) after mapping.
+     */
+    public static boolean isMappedReadFault(Throwable t) {
+        return t instanceof InternalError && t.getMessage() != null
+                && t.getMessage().contains("unsafe memory access");
+    }
+
+    /**
+     * The one-line error that a copying read of this file would give, for {@code fault} thrown while reading one of
+     * its mapped views ({@link #isMappedReadFault}): {@code SPEC: the file ended at byte N although it had M bytes
+     * when opened; was it changed while being read?}, with {@code fault} as its cause; null if {@code fault} is not
+     * such a fault or this file's reads are not mapped.
+     */
+    public NpyFormatException mappedReadFailure(Throwable fault) {
+        if (!isMappedReadFault(fault) || !(source instanceof ChannelSource)) {
+            return null;
+        }
+        return ((ChannelSource) source).truncatedUnderMapping((InternalError) fault, header.dataOffset,
+                source.size() - header.dataOffset);
     }
 
     /** The spec as given to {@link #open(String)}, for messages. */
@@ -409,13 +448,18 @@ public final class NpyArrayFile implements Closeable {
 
     /** A view of {@code n} elements from row {@code from}, mapped; null if the file is now shorter (then read). */
     private NdArray map(long from, int n, int[] outShape) throws IOException {
-        MappedByteBuffer m = ((ChannelSource) source).map(header.dataOffset + from * rowSize * header.type.size,
-                n * header.type.size);
+        ChannelSource channelSource = (ChannelSource) source;
+        long position = header.dataOffset + from * rowSize * header.type.size;
+        MappedByteBuffer m = channelSource.map(position, n * header.type.size);
         if (m == null) {
             return null;
         }
         if (LOAD) {
-            m.load();
+            try {
+                m.load();
+            } catch (InternalError e) {
+                throw channelSource.truncatedUnderMapping(e, position, (long) n * header.type.size);
+            }
         }
         ByteBuffer b = m.order(header.order);
         switch (header.type.natural) {
@@ -438,7 +482,7 @@ public final class NpyArrayFile implements Closeable {
             int bytes = header.type.natural == DType.FLOAT64 || header.type.natural == DType.INT64 ? 8 : 4;
             throw new NpyFormatException(where + "rows [" + from + ", " + (from + count) + ") need " + n
                     + " elements (" + ((long) n * bytes >> 20) + " MiB) and the Java heap has no room for them;"
-                    + " read fewer rows at a time or give Java more heap (-Xmx)");
+                    + " read fewer rows at a time or give Java more heap (-Xmx)", e);
         }
     }
 

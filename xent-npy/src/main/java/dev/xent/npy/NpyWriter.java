@@ -34,10 +34,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * }   // np.load("loss.npy") -> array([0.1, 0.2, 0.3, 0.4], dtype=float32)
  * }</pre>
  *
- * <p>The data goes to a temporary file next to the target ({@code .NAME.RANDOM.tmp}) which {@link #close()} moves
- * into place (atomically where the file system can) only if exactly {@code product(shape)} elements were written;
- * otherwise, or after a failed write, the temporary file is deleted and an existing target is left untouched.
- * Always close the writer (try-with-resources). The file is not forced to disk.
+ * <p>The data goes to a temporary file next to the target ({@code .xent-RANDOM.tmp}, short, so that any name the
+ * file system allows for the target works) which {@link #close()} moves into place (atomically where the file
+ * system can) only if exactly {@code product(shape)} elements were written; otherwise, or after a failed write, the
+ * temporary file is deleted and an existing target is left untouched. While a writer is open, a JVM shutdown hook
+ * deletes its temporary file if the JVM exits first (SIGTERM, SIGINT, {@code System.exit}); closing removes the
+ * hook. A target that exists and is not a regular file (a FIFO, a device) is refused: renaming over it would replace
+ * it. Always close the writer (try-with-resources). The file is not forced to disk.
  *
  * <p>Chunks of any dtype are accepted and converted to the file's dtype: into a float file, any chunk (float64
  * rounds to float32, NaN and infinities are kept); into an integer file, integer chunks only (int64 values outside
@@ -58,14 +61,18 @@ public final class NpyWriter implements Closeable {
     private final long[] shape;
     private final long total;
     private final ByteBuffer buffer;
+    /** Deletes the temporary file if the JVM exits while the writer is open; removed by {@link #close()}. */
+    private final Thread cleanup;
     private long written;
     private boolean closed;
     private boolean failed;
 
-    private NpyWriter(Path path, Path temp, FileChannel channel, DType dtype, long[] shape, long total) {
+    private NpyWriter(Path path, Path temp, FileChannel channel, Thread cleanup, DType dtype, long[] shape,
+                      long total) {
         this.path = path;
         this.temp = temp;
         this.channel = channel;
+        this.cleanup = cleanup;
         this.dtype = dtype;
         this.shape = shape;
         this.total = total;
@@ -82,7 +89,9 @@ public final class NpyWriter implements Closeable {
      * @throws IllegalArgumentException if a dimension is negative, the shape has more than 64 dimensions or more
      *     than 2^63-1 bytes of data
      * @throws java.nio.file.NoSuchFileException if the directory of {@code path} does not exist
-     * @throws IOException if {@code path} is a directory, or the temporary file cannot be created or written
+     * @throws FileSystemException if {@code path} is a directory or another file that is not a regular file (a FIFO,
+     *     a device), with the reason as its message
+     * @throws IOException if the temporary file cannot be created or written
      */
     public static NpyWriter create(Path path, DType dtype, long[] shape) throws IOException {
         if (path == null || dtype == null || shape == null) {
@@ -99,11 +108,15 @@ public final class NpyWriter implements Closeable {
         if (Files.isDirectory(absolute)) {
             throw new FileSystemException(path.toString(), null, "is a directory");
         }
+        if (Files.exists(absolute) && !Files.isRegularFile(absolute)) {
+            throw new FileSystemException(path.toString(), null, "is not a regular file (a FIFO, a device or a"
+                    + " socket); the array is written to a new file renamed into place, which would replace it");
+        }
         Path temp;
         FileChannel channel;
         while (true) {
-            temp = dir.resolve("." + absolute.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current()
-                    .nextLong() >>> 1) + ".tmp");
+            // Short, whatever the target's name: ".NAME.RANDOM.tmp" made names near the file system's limit fail.
+            temp = dir.resolve(".xent-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".tmp");
             try {
                 channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 break;
@@ -111,17 +124,57 @@ public final class NpyWriter implements Closeable {
                 // another random name
             }
         }
+        Thread cleanup = cleanupHook(temp, channel);
         try {
+            Runtime.getRuntime().addShutdownHook(cleanup);
             ByteBuffer h = ByteBuffer.wrap(header);
             while (h.hasRemaining()) {
                 channel.write(h);
             }
         } catch (IOException | RuntimeException e) {
+            removeHook(cleanup);
             channel.close();
             Files.deleteIfExists(temp);
+            if (e instanceof IllegalStateException) { // from addShutdownHook
+                throw new IOException(path + ": not written: the JVM is shutting down", e);
+            }
             throw e;
         }
-        return new NpyWriter(path, temp, channel, dtype, s, total);
+        return new NpyWriter(path, temp, channel, cleanup, dtype, s, total);
+    }
+
+    /** A shutdown hook that closes {@code channel} and deletes {@code temp}. */
+    private static Thread cleanupHook(Path temp, FileChannel channel) {
+        return new Thread(() -> {
+            try {
+                channel.close();
+            } catch (IOException | RuntimeException e) {
+                // deleting matters more
+            }
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException | RuntimeException e) {
+                // nothing more to do while the JVM exits
+            }
+        }, "xent-npy-writer-cleanup");
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook runs (or ran) and deletes the temporary file
+        }
+    }
+
+    /** The shutdown hook registered while this writer is open (for tests). */
+    Thread cleanupHook() {
+        return cleanup;
+    }
+
+    /** The temporary file (for tests). */
+    Path temporaryFile() {
+        return temp;
     }
 
     /**
@@ -288,8 +341,12 @@ public final class NpyWriter implements Closeable {
             }
             moved = true;
         } finally {
-            if (!moved) {
-                Files.deleteIfExists(temp);
+            try {
+                if (!moved) {
+                    Files.deleteIfExists(temp);
+                }
+            } finally {
+                removeHook(cleanup);
             }
         }
     }

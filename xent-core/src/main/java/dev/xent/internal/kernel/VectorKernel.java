@@ -806,15 +806,19 @@ final class VectorKernel implements CrossEntropyKernel {
     }
 
     /**
-     * A compensation or rounding error that is NaN only because the running sum became infinite ({@code inf - inf}) is
-     * dropped, so infinite inputs give the infinite sum the reference's plain double sum gives. (If the data held NaN
-     * the running sum itself is already NaN.) Applied where inputs can be infinite: raw probabilities, targets, and
-     * {@code t * (max - x)} with a {@code -inf} logit. Vector code writes it out, {@code k.blend(0f, k.compare(NE,
-     * k))}: a helper taking a vector boxes it wherever C2 stops inlining (it did in catLogTerms, whose inlined log
-     * fills the node budget: the categorical probability path ran at a fifth of its speed).
+     * A compensation or rounding error that is not finite only because the running sum became infinite is dropped,
+     * so infinite inputs and sums that overflow float give the infinite sum the reference's value rounded to float
+     * gives (if the data held NaN the running sum itself is already NaN). A TwoSum error is then NaN
+     * ({@code inf - inf}); a Kahan compensation {@code (u - s) - y} is NaN after an infinite term but {@code +-inf}
+     * when the sum overflows, and fed back into the next term it would make the sum {@code inf - inf}: Kahan loops
+     * therefore test for both ({@code k - k != 0}). Applied where inputs can be infinite or huge: raw probabilities,
+     * targets, and {@code t * (max - x)} with a {@code -inf} or 1e38-scale logit. Vector code writes it out,
+     * {@code k.blend(0f, k.sub(k).compare(NE, 0f))} (TwoSum loops: {@code k.compare(NE, k)}): a helper taking a
+     * vector boxes it wherever C2 stops inlining (it did in catLogTerms, whose inlined log fills the node budget: the
+     * categorical probability path ran at a fifth of its speed).
      */
     static float finite(float k) {
-        return k != k ? 0f : k;
+        return k - k != 0f ? 0f : k;
     }
 
     /**
@@ -1358,12 +1362,12 @@ final class VectorKernel implements CrossEntropyKernel {
             y = tv.sub(kt);
             u = ts.add(y);
             kt = u.sub(ts).sub(y);
-            kt = kt.blend(0f, kt.compare(VectorOperators.NE, kt));
+            kt = kt.blend(0f, kt.sub(kt).compare(VectorOperators.NE, 0f));
             ts = u;
             y = tv.mul(vmax.sub(x)).sub(kw);
             u = ws.add(y);
             kw = u.sub(ws).sub(y);
-            kw = kw.blend(0f, kw.compare(VectorOperators.NE, kw));
+            kw = kw.blend(0f, kw.sub(kw).compare(VectorOperators.NE, 0f));
             ws = u;
         }
         double[] tail = sc.tail;
@@ -1448,7 +1452,7 @@ final class VectorKernel implements CrossEntropyKernel {
             FloatVector y = sm.apply(tv).mul(VectorMath.log(q)).sub(k);
             FloatVector u = s.add(y);
             FloatVector comp = u.sub(s).sub(y);
-            k = k.blend(comp.blend(0f, comp.compare(VectorOperators.NE, comp)), m);
+            k = k.blend(comp.blend(0f, comp.sub(comp).compare(VectorOperators.NE, 0f)), m);
             s = s.blend(u, m);
         }
         float s1 = 0f;
@@ -1548,7 +1552,7 @@ final class VectorKernel implements CrossEntropyKernel {
                     FloatVector y = sm.apply(tv).mul(VectorMath.log(x)).sub(k);
                     FloatVector u = s.add(y);
                     FloatVector comp = u.sub(s).sub(y);
-                    k = k.blend(comp.blend(0f, comp.compare(VectorOperators.NE, comp)), m);
+                    k = k.blend(comp.blend(0f, comp.sub(comp).compare(VectorOperators.NE, 0f)), m);
                     s = s.blend(u, m);
                 }
                 s.intoArray(sc.a, 0);
@@ -1630,12 +1634,12 @@ final class VectorKernel implements CrossEntropyKernel {
                 y = tv.sub(kt);
                 u = ts.add(y);
                 kt = u.sub(ts).sub(y);
-                kt = kt.blend(0f, kt.compare(VectorOperators.NE, kt));
+                kt = kt.blend(0f, kt.sub(kt).compare(VectorOperators.NE, 0f));
                 ts = u;
                 y = tv.mul(max.sub(x)).sub(kw);
                 u = ws.add(y);
                 kw = u.sub(ws).sub(y);
-                kw = kw.blend(0f, kw.compare(VectorOperators.NE, kw));
+                kw = kw.blend(0f, kw.sub(kw).compare(VectorOperators.NE, 0f));
                 ws = u;
             }
             s.intoArray(sc.a, 0);
@@ -1678,12 +1682,12 @@ final class VectorKernel implements CrossEntropyKernel {
                 y = tv.sub(kt);
                 u = ts.add(y);
                 kt = u.sub(ts).sub(y);
-                kt = kt.blend(0f, kt.compare(VectorOperators.NE, kt));
+                kt = kt.blend(0f, kt.sub(kt).compare(VectorOperators.NE, 0f));
                 ts = u;
                 y = tv.mul(m.sub(x)).sub(kw);
                 u = ws.add(y);
                 kw = u.sub(ws).sub(y);
-                kw = kw.blend(0f, kw.compare(VectorOperators.NE, kw));
+                kw = kw.blend(0f, kw.sub(kw).compare(VectorOperators.NE, 0f));
                 ws = u;
             }
             s.intoArray(sc.a, 0);
@@ -1730,7 +1734,7 @@ final class VectorKernel implements CrossEntropyKernel {
             FloatVector y = sm.apply(tv).mul(VectorMath.log(q)).sub(kl);
             FloatVector u = ls.add(y);
             FloatVector comp = u.sub(ls).sub(y);
-            kl = kl.blend(comp.blend(0f, comp.compare(VectorOperators.NE, comp)), m);
+            kl = kl.blend(comp.blend(0f, comp.sub(comp).compare(VectorOperators.NE, 0f)), m);
             ls = ls.blend(u, m);
         }
         ls.intoArray(sc.a, 0);
