@@ -1,5 +1,7 @@
 package dev.xent.cli;
 
+import dev.xent.catalog.Catalog;
+import dev.xent.catalog.KerasFunction;
 import dev.xent.ndarray.NdArray;
 import dev.xent.npy.NpyWriter;
 import java.io.IOException;
@@ -91,6 +93,24 @@ final class CdsTraining {
         commands.add(args("metric", "sparse_categorical_crossentropy", fewLabels, fewProbs));
         commands.add(args("metric", "sparse_categorical_crossentropy", maskLabels, maskLogits, "--from-logits",
                 "--axis", "1"));
+        // Every other function of the catalogue once, on few rows (its classes, not its kernels), if computed here.
+        NdArray smallLabels = NdArray.of(labels(random, 64, 3), 64);
+        NdArray smallOneHot = NdArray.of(oneHot(random, 64, 3), 64, 3);
+        NdArray smallProbs = NdArray.of(probabilities(random, 64, 3), 64, 3);
+        String smallLabelsFile = write(dir, "small_labels.npy", smallLabels);
+        String smallOneHotFile = write(dir, "small_one_hot.npy", smallOneHot);
+        String smallProbsFile = write(dir, "small_probs.npy", smallProbs);
+        for (KerasFunction f : Catalog.all()) {
+            boolean labelTargets = f.targets() == KerasFunction.Targets.LABELS;
+            if (!computed(f, labelTargets ? smallLabels : smallOneHot, smallProbs)) {
+                continue;
+            }
+            String targets = labelTargets ? smallLabelsFile : smallOneHotFile;
+            commands.add(args("metric", f.name(), targets, smallProbsFile));
+            if (f.hasLoss()) {
+                commands.add(args("loss", f.name(), targets, smallProbsFile));
+            }
+        }
 
         PrintWriter quiet = new PrintWriter(OutputStream.nullOutputStream());
         List<String> failed = new ArrayList<>();
@@ -111,6 +131,16 @@ final class CdsTraining {
         }
         execute(args("metric", "sparse_categorical_crossentropy", labels, probs), quiet, failed);
         return failed;
+    }
+
+    /** Whether xent-core computes {@code f} (a function whose computation is pending is left out). */
+    private static boolean computed(KerasFunction f, NdArray yTrue, NdArray yPred) {
+        try {
+            f.newMetric(java.util.Map.of()).updateState(yTrue, yPred);
+            return true;
+        } catch (UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     private static void execute(String[] command, PrintWriter quiet, List<String> failed) {

@@ -90,15 +90,29 @@ final class Plan {
         String wholeReason = chunked ? null : t.length == 0 ? n.yTrue + " has no batch axis"
                 : n.yPred + " shape " + ShapeRules.str(p) + (p2.length < 2 ? " has no batch axis besides the class"
                 + " axis" : " has its class axis first");
+        long[] values = targetValues(f, t2, p2, classAxis);
+        // Labels with as many elements as the predictions have rows of classes, in another shape: a function that
+        // flattens them (sparse_top_k_categorical_accuracy) takes them, the others refuse them; read whole.
+        boolean flatLabels = values == null && f.targets() == Targets.LABELS
+                && ShapeRules.size(t) == ShapeRules.size(ShapeRules.remove(p2, classAxis));
         if (chunked && t[0] != rows) {
-            if (t[0] != 1) {
+            if (t[0] != 1 && !flatLabels) {
                 throw rowMismatch(n.yTrue, t[0], n.yPred, rows);
             }
-            // One row of targets for every row of predictions: broadcast by the function, or refused by it.
+            // Targets broadcast over the rows, or flattened: the function takes them or refuses them.
             chunked = false;
-            wholeReason = n.yTrue + " has one row for the " + rows + " rows of " + n.yPred;
+            wholeReason = n.yTrue + " shape " + ShapeRules.str(t) + " is not split by the rows of " + n.yPred;
         }
-        long[] values = checkTargets(n, f, t, p, t2, p2, classAxis);
+        if (values == null) {
+            if (!flatLabels) {
+                throw targetsMismatch(n, f, t, p, p2, classAxis);
+            }
+            values = ShapeRules.remove(p2, classAxis);
+            if (chunked) {
+                chunked = false;
+                wholeReason = n.yTrue + " shape " + ShapeRules.str(t) + " is not split by the rows of " + n.yPred;
+            }
+        }
 
         WeightMode mode = WeightMode.NONE;
         if (in.weight != null) {
@@ -151,12 +165,11 @@ final class Plan {
     }
 
     /**
-     * Checks the targets against the predictions and returns the shape of the per-element values. Refuses only
-     * targets that do not broadcast with what the rule asks for: xent-core checks the function's exact rule on each
-     * chunk.
+     * The shape of the per-element values, or null when the targets do not broadcast with what the function's kind
+     * of targets asks for. Refuses only what no function of that kind takes: xent-core checks the function's exact
+     * rule on each chunk.
      */
-    private static long[] checkTargets(Errors.Names n, KerasFunction f, long[] t, long[] p, long[] t2, long[] p2,
-                                       int classAxis) {
+    private static long[] targetValues(KerasFunction f, long[] t2, long[] p2, int classAxis) {
         if (f.targets() == Targets.LABELS) {
             long[] values = ShapeRules.remove(p2, classAxis);
             long[] labels = t2;
@@ -164,21 +177,20 @@ final class Plan {
                 labels = ShapeRules.remove(labels, classAxis);
             }
             long[] b = ShapeRules.broadcast(labels, values);
-            if (b == null || b.length != values.length) {
-                throw new DataException("--y-true " + n.yTrue + " shape " + ShapeRules.str(t) + " does not match"
-                        + " --y-pred " + n.yPred + " shape " + ShapeRules.str(p) + ": sparse labels must have"
-                        + " the predictions' shape without the class axis (" + classAxis + "), i.e. "
-                        + ShapeRules.str(values) + ", optionally with a 1 at the class axis");
-            }
-            return b;
+            return b == null || b.length != values.length ? null : b;
         }
         long[] b = ShapeRules.broadcast(t2, p2);
-        if (b == null || b.length != p2.length) {
-            throw new DataException("--y-true " + n.yTrue + " shape " + ShapeRules.str(t) + " does not match --y-pred "
-                    + n.yPred + " shape " + ShapeRules.str(p) + ": targets must have the same shape as the"
-                    + " predictions");
-        }
-        return ShapeRules.remove(b, classAxis);
+        return b == null || b.length != p2.length ? null : ShapeRules.remove(b, classAxis);
+    }
+
+    private static DataException targetsMismatch(Errors.Names n, KerasFunction f, long[] t, long[] p, long[] p2,
+                                                 int classAxis) {
+        String rule = f.targets() == Targets.LABELS
+                ? "sparse labels must have the predictions' shape without the class axis (" + classAxis + "), i.e. "
+                + ShapeRules.str(ShapeRules.remove(p2, classAxis)) + ", optionally with a 1 at the class axis"
+                : "targets must have the same shape as the predictions";
+        return new DataException("--y-true " + n.yTrue + " shape " + ShapeRules.str(t) + " does not match --y-pred "
+                + n.yPred + " shape " + ShapeRules.str(p) + ": " + rule);
     }
 
     /**

@@ -116,6 +116,18 @@ class OneShotKernelTest {
         assertEquals(true, got.get(0).contains("one-shot job of " + ROWS * CLASSES + " " + kind + " "), got::toString);
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "sparse_categorical_accuracy, labels",
+        "sparse_top_k_categorical_accuracy, labels",
+        "categorical_accuracy, onehot",
+        "top_k_categorical_accuracy, onehot",
+    })
+    void functionsWithoutTheKernelNeverAsk(String name, String yTrue) {
+        List<String> got = choices("metric", name, "--y-true", file(yTrue), "--y-pred", file("probs"));
+        assertEquals(List.of(), got);
+    }
+
     @Test
     void perSampleLossesAndGradientsRunUnderTheChoice() {
         List<String> got = choices("loss", "sparse_categorical_crossentropy", "--y-true", file("labels"), "--y-pred",
