@@ -184,7 +184,7 @@ public final class Catalog {
                             null))
                     .metric(new FormSpec("BinaryAccuracy", "threshold"))
                     .factories(dev.xent.metrics.BinaryAccuracy::fromConfig, null),
-            (t, p, a, precision, loss) -> ProbabilisticOps.binaryAccuracy(t, p, a.number("threshold")));
+            (t, p, a, precision, loss) -> AccuracyOps.binaryAccuracy(t, p, a.number("threshold")));
 
     public static final KerasFunction CATEGORICAL_ACCURACY = define(
             new Spec("categorical_accuracy", Targets.SAME_SHAPE).higherIsBetter()

@@ -157,6 +157,42 @@ public final class AccuracyOps {
         return new ElementValues(out, valueShape, null, rows, Precision.FLOAT32);
     }
 
+    /**
+     * {@code binary_accuracy}: 1 where {@code yTrue == (yPred > threshold ? 1 : 0)}, after Keras's
+     * {@code squeeze_or_expand_to_same_rank(y_true, y_pred)} and with NumPy broadcasting of what remains. The threshold
+     * is a float32 tensor ({@code f32(0.7) < 0.7}, so a float64 prediction of exactly 0.7 is above it); float64
+     * predictions are compared in float64, others as float32 (Keras's type promotion); labels are compared in their
+     * own dtype, so fractional labels never match. NaN predictions are not above any threshold; NaN labels never match.
+     *
+     * <p>Values have the broadcast shape, unreduced, as Keras 3's function returns them (there is no mean over the
+     * last axis in the function; the metric's {@code Mean} averages each sample's values).
+     */
+    public static ElementValues binaryAccuracy(NdArray yTrue, NdArray yPred, double threshold) {
+        Checks.checkNotNull(yTrue, "yTrue");
+        Checks.checkNotNull(yPred, "yPred");
+        int[][] fixed = Shapes.squeezeOrExpandToSameRank(yTrue.shape(), yPred.shape());
+        int[] shape = Shapes.broadcast(fixed[0], fixed[1]);
+        if (shape == null) {
+            throw new IllegalArgumentException("yTrue shape " + Checks.shape(yTrue.shape()) + " does not broadcast with "
+                    + "yPred shape " + Checks.shape(yPred.shape()) + ": binary_accuracy compares them element by "
+                    + "element (NumPy broadcasting, after squeezing or expanding a trailing 1)");
+        }
+        float cut = (float) threshold;
+        boolean float64 = yPred.dtype() == DType.FLOAT64;
+        int n = Shapes.size(shape);
+        boolean same = Arrays.equals(fixed[0], fixed[1]);
+        int[] labelIndex = same ? null : Shapes.broadcastIndex(fixed[0], shape);
+        int[] predIndex = same ? null : Shapes.broadcastIndex(fixed[1], shape);
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            int l = same ? i : labelIndex[i];
+            int p = same ? i : predIndex[i];
+            boolean above = float64 ? yPred.getDouble(p) > cut : yPred.getFloat(p) > cut;
+            out[i] = yTrue.getDouble(l) == (above ? 1.0 : 0.0) ? 1.0 : 0.0;
+        }
+        return new ElementValues(out, shape, null, n, Precision.FLOAT32);
+    }
+
     /** float64 data is compared in float64, everything else in float32 (as Keras casts it). */
     private static Precision precisionOf(NdArray a) {
         return a.dtype() == DType.FLOAT64 || a.dtype() == DType.INT64 ? Precision.FLOAT64 : Precision.FLOAT32;

@@ -111,6 +111,91 @@ final class FloatMath {
         return q != q ? q : result;
     }
 
+    /**
+     * The polynomial term {@code P(x) x z} ({@code z = x^2}) of {@link #log}: by Horner's scheme in fused multiply-adds
+     * if {@code fused} (the vector twins pass {@link VectorMath#FMA}: nine operations fewer, no less accurate), else
+     * exactly as {@link #log} evaluates it. For the element-wise kernels' logs below; the cross-entropy kernels keep
+     * {@link #log}.
+     */
+    static float logPolynomial(float x, float z, boolean fused) {
+        if (fused) {
+            float p = Math.fma(L0, x, L1);
+            p = Math.fma(p, x, L2);
+            p = Math.fma(p, x, L3);
+            p = Math.fma(p, x, L4);
+            p = Math.fma(p, x, L5);
+            p = Math.fma(p, x, L6);
+            p = Math.fma(p, x, L7);
+            p = Math.fma(p, x, L8);
+            return p * x * z;
+        }
+        return ((((((((L0 * x + L1) * x + L2) * x + L3) * x + L4) * x + L5) * x + L6) * x + L7) * x + L8) * x * z;
+    }
+
+    /** {@link #log} with {@link #logPolynomial}: the same reduction to {@code [sqrt(1/2), sqrt 2)} and the same tail. */
+    static float logFast(float q, boolean fused) {
+        int ix = Float.floatToRawIntBits(q);
+        int e = (ix >>> 23) - 126;
+        int significand = ix & 0x007fffff;
+        int small = (significand - SQRT_HALF_SIGNIFICAND) >>> 31;
+        float m = Float.intBitsToFloat((significand | 0x3f000000) + (small << 23));
+        float x = m - 1f;
+        float ef = (float) (e - small);
+        float z = x * x;
+        float y = logPolynomial(x, z, fused);
+        y = y + LN2_LO * ef;
+        y = y + -0.5f * z;
+        float result = x + y;
+        result = result + LN2_HI * ef;
+        return q != q ? q : result;
+    }
+
+    /** {@code sqrt(2) - 1}: from here on, {@code 1 + e} is halved into Cephes' range. */
+    static final float SQRT2_MINUS_1 = 0.41421356237309505f;
+
+    /**
+     * {@code log1p(e)} for {@code e} in {@code [0, 1]} (the {@code log1p(exp(-|x|))} of the logits cross-entropy),
+     * NaN for NaN: {@link #logPolynomial} on {@code x = e} (then {@code 1 + e < sqrt 2}) or on
+     * {@code x = (1 + e) / 2 - 1} with exponent 1, so {@code 1 + e} is never rounded. The halved {@code x} can need one
+     * bit more than a float holds; Fast2Sum keeps that bit ({@code lo}) and adds it back. Within an ulp of
+     * {@code Math.log1p} (FloatMathTest).
+     */
+    static float log1pUnit(float e, boolean fused) {
+        boolean big = e >= SQRT2_MINUS_1;
+        float b = e * 0.5f;
+        float xb = b - 0.5f;
+        float lo = big ? b - (xb + 0.5f) : 0f;
+        float x = big ? xb : e;
+        float ef = big ? 1f : 0f;
+        float z = x * x;
+        float y = logPolynomial(x, z, fused);
+        y = y + LN2_LO * ef;
+        y = y + -0.5f * z;
+        y = y + lo;
+        float result = x + y;
+        return result + LN2_HI * ef;
+    }
+
+    /**
+     * {@link #logFast} over the whole float domain, as {@code Math.log} answers it: {@code -Infinity} at 0, NaN below,
+     * {@code +Infinity} at {@code +Infinity}, subnormals scaled by {@code 2^24} first (Poisson's {@code log(p + eps)},
+     * whose argument is not clipped). Written as its vector twin computes it: one log, then the fixes.
+     */
+    static float logAny(float q, boolean fused) {
+        boolean subnormal = q > 0 && q < Float.MIN_NORMAL;
+        float r = logFast(subnormal ? q * 0x1p24f : q, fused);
+        if (subnormal) {
+            r = r - LN2_24;
+        }
+        if (q == 0) {
+            return Float.NEGATIVE_INFINITY;
+        }
+        return q < 0 ? Float.NaN : q == Float.POSITIVE_INFINITY ? q : r;
+    }
+
+    /** {@code 24 ln 2}, rounded to float. */
+    static final float LN2_24 = 16.635532333438686f;
+
     static final double LN2_HI_D = 6.93147180369123816490e-01;
     static final double LN2_LO_D = 1.90821492927058770002e-10;
     static final double LG1 = 6.666666666666735130e-01;

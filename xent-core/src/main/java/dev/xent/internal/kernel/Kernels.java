@@ -70,6 +70,40 @@ public final class Kernels {
         return scoped != null ? scoped : Chosen.KERNEL;
     }
 
+    /** The process-wide element-wise kernel, chosen and logged on first use (same properties). */
+    private static final class ChosenElementwise {
+        static final ElementwiseKernel KERNEL =
+                chooseElementwise(System.getProperty("xent.kernels", "auto"), System.getProperty("xent.threads"));
+    }
+
+    /**
+     * The kernel of the element-wise losses ({@code binary_crossentropy}, the focal losses, {@code kl_divergence},
+     * {@code poisson}): SIMD with {@code xent.kernels=auto|vector} when the Vector API is usable, else the reference;
+     * split over {@code xent.threads} threads.
+     */
+    public static ElementwiseKernel elementwise() {
+        ElementwiseKernel scoped = SCOPED_ELEMENTWISE.get();
+        return scoped != null ? scoped : ChosenElementwise.KERNEL;
+    }
+
+    /** The element-wise kernel {@link #withElementwise} set on this thread, if any. */
+    private static final ThreadLocal<ElementwiseKernel> SCOPED_ELEMENTWISE = new ThreadLocal<>();
+
+    /** Runs {@code body} with {@link #elementwise} answering {@code kernel} on this thread (tests, benchmarks). */
+    public static <T, E extends Exception> T withElementwise(ElementwiseKernel kernel, Job<T, E> body) throws E {
+        ElementwiseKernel previous = SCOPED_ELEMENTWISE.get();
+        SCOPED_ELEMENTWISE.set(kernel);
+        try {
+            return body.run();
+        } finally {
+            if (previous == null) {
+                SCOPED_ELEMENTWISE.remove();
+            } else {
+                SCOPED_ELEMENTWISE.set(previous);
+            }
+        }
+    }
+
     /**
      * The kernel that finishes first a job of about {@code elements} prediction elements in a process that exits
      * after it: when {@code xent.kernels} is {@code auto} (or unset) and the job is smaller than
@@ -143,14 +177,48 @@ public final class Kernels {
 
     /** The {@code INSTANCE} of a kernel class of this package that links against the Vector API. */
     private static CrossEntropyKernel loaded(String simpleName) {
+        return (CrossEntropyKernel) instance(simpleName);
+    }
+
+    private static Object instance(String simpleName) {
         try {
             java.lang.reflect.Field f = Class.forName(Kernels.class.getPackageName() + "." + simpleName)
                     .getDeclaredField("INSTANCE");
             f.setAccessible(true);
-            return (CrossEntropyKernel) f.get(null);
+            return f.get(null);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The SIMD element-wise kernel, or null with the reason in {@code why[0]} (as {@link #vectorKernel}). */
+    static ElementwiseKernel vectorElementwise(String[] why) {
+        return vectorKernel(why) == null ? null : (ElementwiseKernel) instance("VectorElementwise");
+    }
+
+    /**
+     * A specific element-wise implementation, for benchmarks and tools: {@code scalar} or {@code vector} (the
+     * reference when the Vector API is unavailable), split over {@code threads} threads when above 1. Not logged.
+     */
+    public static ElementwiseKernel createElementwise(String kernels, int threads) {
+        ElementwiseKernel k = kernels.equals("scalar") ? null : vectorElementwise(new String[1]);
+        return parallel(k == null ? ScalarElementwise.INSTANCE : k, threads);
+    }
+
+    private static ElementwiseKernel parallel(ElementwiseKernel k, int threads) {
+        return threads > 1 ? new ParallelElementwise(k, threads, RangeSplitter.DEFAULT_MIN_ELEMENTS) : k;
+    }
+
+    static ElementwiseKernel chooseElementwise(String kernels, String threadsProperty) {
+        String mode = kernels.trim().toLowerCase(Locale.ROOT);
+        String[] why = {"unknown xent.kernels value, expected auto, scalar or vector"};
+        ElementwiseKernel k = mode.equals("auto") || mode.equals("vector") ? vectorElementwise(why) : null;
+        boolean unmet = k == null && !mode.equals("scalar") && !mode.equals("auto");
+        k = parallel(k == null ? ScalarElementwise.INSTANCE : k, threads(threadsProperty));
+        String line = "xent element-wise kernels: " + k.name() + " (xent.kernels=" + kernels + ")"
+                + (mode.equals("scalar") ? "" : "; " + why[0]);
+        LOG.log(unmet ? Level.WARNING : Level.CONFIG, line);
+        return k;
     }
 
     /**

@@ -115,6 +115,82 @@ final class VectorMath {
         return result.blend(q, q.compare(VectorOperators.NE, q));
     }
 
+    /** {@link #logPolynomial}'s coefficients as vectors (constants to C2: no broadcast per use). */
+    private static final FloatVector VL0 = FloatVector.broadcast(F, L0);
+    private static final FloatVector VL1 = FloatVector.broadcast(F, L1);
+    private static final FloatVector VL2 = FloatVector.broadcast(F, L2);
+    private static final FloatVector VL3 = FloatVector.broadcast(F, L3);
+    private static final FloatVector VL4 = FloatVector.broadcast(F, L4);
+    private static final FloatVector VL5 = FloatVector.broadcast(F, L5);
+    private static final FloatVector VL6 = FloatVector.broadcast(F, L6);
+    private static final FloatVector VL7 = FloatVector.broadcast(F, L7);
+    private static final FloatVector VL8 = FloatVector.broadcast(F, L8);
+
+    /** Lane-wise {@link FloatMath#logPolynomial}. */
+    static FloatVector logPolynomial(FloatVector x, FloatVector z) {
+        if (FMA) {
+            FloatVector p = x.fma(VL0, VL1);
+            p = p.fma(x, VL2);
+            p = p.fma(x, VL3);
+            p = p.fma(x, VL4);
+            p = p.fma(x, VL5);
+            p = p.fma(x, VL6);
+            p = p.fma(x, VL7);
+            p = p.fma(x, VL8);
+            return p.mul(x).mul(z);
+        }
+        return x.mul(L0).add(L1).mul(x).add(L2).mul(x).add(L3).mul(x).add(L4).mul(x).add(L5).mul(x)
+                .add(L6).mul(x).add(L7).mul(x).add(L8).mul(x).mul(z);
+    }
+
+    /** Lane-wise {@link FloatMath#logFast}: {@link #log} with {@link #logPolynomial}. */
+    static FloatVector logFast(FloatVector q) {
+        IntVector ix = (IntVector) q.reinterpretAsInts();
+        IntVector e = ix.lanewise(VectorOperators.LSHR, 23).sub(126);
+        FloatVector m = ix.and(0x007fffff).or(0x3f000000).reinterpretAsFloats();
+        VectorMask<Float> small = m.compare(VectorOperators.LT, SQRT_HALF);
+        FloatVector x = m.add(m.blend(0f, small.not())).sub(1f);
+        FloatVector ef = ((FloatVector) e.convert(VectorOperators.I2F, 0)).sub(FloatVector.zero(F).blend(1f, small));
+        FloatVector z = x.mul(x);
+        FloatVector y = logPolynomial(x, z);
+        y = y.add(ef.mul(LN2_LO));
+        y = y.add(z.mul(-0.5f));
+        FloatVector result = x.add(y).add(ef.mul(LN2_HI));
+        return result.blend(q, q.compare(VectorOperators.NE, q));
+    }
+
+    /** Lane-wise {@link FloatMath#log1pUnit}. */
+    static FloatVector log1pUnit(FloatVector e) {
+        VectorMask<Float> big = e.compare(VectorOperators.GE, FloatMath.SQRT2_MINUS_1);
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector b = e.mul(0.5f);
+        FloatVector xb = b.sub(0.5f);
+        FloatVector lo = zero.blend(b.sub(xb.add(0.5f)), big);
+        FloatVector x = e.blend(xb, big);
+        FloatVector ef = zero.blend(1f, big);
+        FloatVector z = x.mul(x);
+        FloatVector y = logPolynomial(x, z);
+        y = y.add(ef.mul(LN2_LO));
+        y = y.add(z.mul(-0.5f));
+        y = y.add(lo);
+        return x.add(y).add(ef.mul(LN2_HI));
+    }
+
+    /**
+     * Lane-wise {@link FloatMath#logAny}: {@link #logFast} of the argument (subnormals scaled by {@code 2^24} first),
+     * then the lanes outside the positive normal floats fixed as {@code Math.log} answers them. One log and no branch:
+     * C2 (JDK 17) inlines one log per compiled loop at most (its node budget), and anything it leaves out is boxed.
+     */
+    static FloatVector logAny(FloatVector q) {
+        VectorMask<Float> subnormal = q.compare(VectorOperators.GT, 0f).and(q.compare(VectorOperators.LT,
+                Float.MIN_NORMAL));
+        FloatVector r = logFast(q.blend(q.mul(0x1p24f), subnormal));
+        r = r.blend(r.sub(FloatMath.LN2_24), subnormal);
+        r = r.blend(Float.NEGATIVE_INFINITY, q.compare(VectorOperators.EQ, 0f));
+        r = r.blend(Float.NaN, q.compare(VectorOperators.LT, 0f));
+        return r.blend(Float.POSITIVE_INFINITY, q.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+    }
+
     /**
      * {@link FloatMath#logDouble} of {@code x[0, LANES)} into {@code y}, {@code D.length()} lanes at a time: each row
      * group's final logs at once. Arrays rather than vectors cross the call, so nothing is boxed if it is not inlined.

@@ -159,10 +159,64 @@ class FloatMathTest {
         assertEquals(Math.log(Double.MIN_NORMAL), FloatMath.logDouble(Double.MIN_NORMAL), Math.ulp(708.0));
     }
 
+    @ParameterizedTest(name = "fused={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void log1pUnitWithinOneUlpOnTheUnitInterval(boolean fused) {
+        double worst = 0;
+        for (float e : sweep(0f, 1f, 97)) {
+            double u = ulps(FloatMath.log1pUnit(e, fused), Math.log1p(e));
+            worst = Math.max(worst, u);
+            assertTrue(u <= 1, () -> "log1pUnit(" + e + ") = " + FloatMath.log1pUnit(e, fused) + ", Math.log1p "
+                    + Math.log1p(e));
+        }
+        assertTrue(worst > 0.5, "the sweep compared something: " + worst);
+        assertEquals(0f, FloatMath.log1pUnit(0f, fused));
+        assertEquals(Float.MIN_VALUE, FloatMath.log1pUnit(Float.MIN_VALUE, fused));
+        assertEquals((float) Math.log(2), FloatMath.log1pUnit(1f, fused));
+        assertTrue(Float.isNaN(FloatMath.log1pUnit(Float.NaN, fused)));
+    }
+
+    @ParameterizedTest(name = "fused={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void logFastWithinOneUlpOnClippedProbabilities(boolean fused) {
+        double worst = 0;
+        for (float p : sweep((float) Precision.FLOAT32.clipLow, 1f, 7)) {
+            double u = ulps(FloatMath.logFast(p, fused), Math.log(p));
+            worst = Math.max(worst, u);
+            assertTrue(u <= 1, () -> "logFast(" + p + ") = " + FloatMath.logFast(p, fused) + ", Math.log "
+                    + Math.log(p));
+        }
+        assertTrue(worst > 0.5, "the sweep compared something: " + worst);
+        for (float p : sweep(1f, 1e7f, 97)) { // KL divergence's ratios
+            assertTrue(ulps(FloatMath.logFast(p, fused), Math.log(p)) <= 1, () -> "logFast(" + p + ")");
+        }
+        if (!fused) {
+            for (float p : sweep((float) Precision.FLOAT32.clipLow, 1f, 4001)) {
+                assertEquals(Float.floatToIntBits(FloatMath.log(p)), Float.floatToIntBits(FloatMath.logFast(p, false)));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "fused={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void logAnyIsMathLogEverywhere(boolean fused) {
+        for (float x : sweep(Float.MIN_VALUE, Float.MAX_VALUE, 65537)) {
+            assertTrue(ulps(FloatMath.logAny(x, fused), Math.log(x)) <= 2, () -> "logAny(" + x + ") = "
+                    + FloatMath.logAny(x, fused) + ", Math.log " + Math.log(x));
+        }
+        assertEquals(Float.NEGATIVE_INFINITY, FloatMath.logAny(0f, fused));
+        assertEquals(Float.NEGATIVE_INFINITY, FloatMath.logAny(-0f, fused));
+        assertTrue(Float.isNaN(FloatMath.logAny(-1f, fused)));
+        assertTrue(Float.isNaN(FloatMath.logAny(Float.NEGATIVE_INFINITY, fused)));
+        assertTrue(Float.isNaN(FloatMath.logAny(Float.NaN, fused)));
+        assertEquals(Float.POSITIVE_INFINITY, FloatMath.logAny(Float.POSITIVE_INFINITY, fused));
+    }
+
     @Test
     void vectorLanesAreTheScalarTwinsBitForBit() {
         assumeTrue(Kernels.vectorModulePresent(), "jdk.incubator.vector is not enabled (--add-modules)");
         VectorTwinCheck.run(sweep(-100f, -0f, 4099), sweep(Float.MIN_NORMAL, 1f, 4099));
         VectorTwinCheck.runLogDouble(logDoubleArguments());
+        VectorTwinCheck.runLog1pAndLogAny(sweep(0f, 1f, 4099), sweep(Float.MIN_VALUE, Float.MAX_VALUE, 40009));
     }
 }

@@ -48,15 +48,39 @@ final class VectorTwinCheck {
     private static final int PLAIN = 1;
     private static final int EXP = 2;
     private static final int LOG = 3;
+    private static final int LOG1P_UNIT = 4;
+    private static final int LOG_ANY = 5;
+    private static final int LOG_FAST = 6;
+
+    /**
+     * {@link VectorMath#log1pUnit}, {@link VectorMath#logAny} and {@link VectorMath#logFast} against their twins,
+     * special values included.
+     */
+    static void runLog1pAndLogAny(float[] unitArgs, float[] anyArgs) {
+        float[] special = {Float.NaN, 0f, 1f, FloatMath.SQRT2_MINUS_1, Math.nextDown(FloatMath.SQRT2_MINUS_1), 0.5f,
+            Float.MIN_VALUE, Float.MIN_NORMAL, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, -0f, -1f, 2f, 1e30f};
+        check(unitArgs, LOG1P_UNIT);
+        check(java.util.Arrays.copyOf(special, 8), LOG1P_UNIT);
+        check(anyArgs, LOG_ANY);
+        check(anyArgs, LOG_FAST);
+        check(unitArgs, LOG_FAST);
+        check(special, LOG_ANY);
+        // A vector of only normal arguments takes logAny's fast path: the same bits.
+        check(new float[] {1f, 2f, 3f, 0.5f, 1e-7f, 1e7f, 7f, 9f, 11f, 13f, 17f, 19f, 23f, 29f, 31f, 37f}, LOG_ANY);
+    }
 
     private static FloatVector lanes(FloatVector v, int form) {
         return form == FUSED ? VectorMath.expFused(v) : form == PLAIN ? VectorMath.expPlain(v)
-                : form == EXP ? VectorMath.exp(v) : VectorMath.log(v);
+                : form == EXP ? VectorMath.exp(v) : form == LOG ? VectorMath.log(v)
+                : form == LOG1P_UNIT ? VectorMath.log1pUnit(v) : form == LOG_ANY ? VectorMath.logAny(v)
+                : VectorMath.logFast(v);
     }
 
     private static float twin(float x, int form) {
         return form == FUSED ? FloatMath.expFused(x) : form == PLAIN ? FloatMath.expPlain(x)
-                : form == EXP ? FloatMath.exp(x) : FloatMath.log(x);
+                : form == EXP ? FloatMath.exp(x) : form == LOG ? FloatMath.log(x)
+                : form == LOG1P_UNIT ? FloatMath.log1pUnit(x, VectorMath.FMA) : form == LOG_ANY ? FloatMath.logAny(x, VectorMath.FMA)
+                : FloatMath.logFast(x, VectorMath.FMA);
     }
 
     private static void check(float[] xs, int form) {
