@@ -110,12 +110,7 @@ class AggregatorCatalogTest {
     void everyFunctionEqualsTheCoreOnAnyPartitioning(int partitions) {
         Dataset<Row> d = partitions == 1 ? frame.coalesce(1) : frame.repartition(partitions);
         List<Case> cases = new ArrayList<>();
-        List<String> pending = new ArrayList<>();
         for (KerasFunction f : Catalog.all()) {
-            if (!computes(f)) {
-                pending.add(f.name());
-                continue;
-            }
             boolean sparse = f.targets() == KerasFunction.Targets.LABELS;
             String label = sparse ? "label" : "target";
             String n = f.name();
@@ -143,9 +138,6 @@ class AggregatorCatalogTest {
                 }
             }
         }
-        if (!pending.isEmpty()) {
-            System.err.println("AggregatorCatalogTest: the core does not compute " + pending + " yet");
-        }
         Row r = d.select(cases.stream().map(Case::column).toArray(Column[]::new)).first();
         for (int i = 0; i < cases.size(); i++) {
             Row s = r.getStruct(i);
@@ -161,9 +153,6 @@ class AggregatorCatalogTest {
         if (partitions == 7) {
             // The Dataset scan (what the evaluator and the command line run), by name.
             for (KerasFunction f : Catalog.all()) {
-                if (!computes(f)) {
-                    continue;
-                }
                 boolean sparse = f.targets() == KerasFunction.Targets.LABELS;
                 XentSummary s = XentFunctions.aggregate(d, f.name(), false, XentOptions.defaults(),
                         sparse ? "label" : "target", "pd", "w", null);
@@ -212,19 +201,10 @@ class AggregatorCatalogTest {
     /** Result, weighted sum and divisor (not for {@code sum}, which does not use it) of the core loss in one call. */
     private static double[] loss(KerasFunction f, Map<String, ?> config, NdArray yTrue, NdArray yPred, double[] w) {
         Loss l = f.newLoss(config);
-        dev.xent.losses.LossState s = l.partial(yTrue, yPred, w == null ? null : NdArray.of(w));
-        assertEquals(l.value(yTrue, yPred, w == null ? null : NdArray.of(w)), s.result(), 1e-12 * Math.abs(s.result()));
+        NdArray sw = w == null ? null : NdArray.of(w);
+        dev.xent.losses.LossState s = l.partial(yTrue, yPred, sw);
+        assertEquals(l.value(yTrue, yPred, sw), s.result(), 1e-12 * Math.abs(s.result()));
         return s.reduction() == Reduction.SUM ? new double[] {s.result(), s.sum()}
                 : new double[] {s.result(), s.sum(), s.divisor()};
-    }
-
-    /** Whether the core computes {@code f} yet (the new functions' computations land separately). */
-    private static boolean computes(KerasFunction f) {
-        try {
-            f.newMetric(Map.of()).updateState(yTrue(f, true), pred32(probabilities));
-            return true;
-        } catch (UnsupportedOperationException e) {
-            return false;
-        }
     }
 }

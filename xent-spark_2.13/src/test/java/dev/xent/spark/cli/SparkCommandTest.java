@@ -171,6 +171,9 @@ class SparkCommandTest {
                 npy("y_true.npy", true), "--k", "3");
         assertSameAsXent("metric", "CategoricalAccuracy", new String[] {"--label-col", "onehot", "--prediction-col",
             "probs"}, npy("y_onehot.npy", false));
+        assertSameAsXent("loss", "binary_focal_crossentropy", new String[] {"--label-col", "onehot",
+            "--prediction-col", "probs", "--weight-col", "weight"}, npy("y_onehot.npy", true), "--gamma", "3",
+                "--apply-class-balancing", "--reduction", "sum");
     }
 
     @Test
