@@ -393,13 +393,28 @@ def datasets():
                    "sample_weight": sig(rng.random(size=(n,)) * 2).astype("float32")},
         "binary": {"y_true": rng.integers(0, 2, size=(n, 1)).astype("float32"),
                    "y_pred": rng.random(size=(n, 1)).astype("float32"), "sample_weight": None},
+        # The datasets below come after the ones above, so adding them left those unchanged.
+        "binary_weighted": {"y_true": rng.integers(0, 2, size=(n, 1)).astype("float32"),
+                            "y_pred": sig(rng.random(size=(n, 1))).astype("float32"),
+                            "sample_weight": sig(rng.random(size=(n,)) * 2).astype("float32")},
+        "binary_logits": {"y_true": rng.integers(0, 2, size=(n, 1)).astype("float32"),
+                          "y_pred": sig(rng.normal(size=(n, 1)) * 3).astype("float32"),
+                          "sample_weight": sig(rng.random(size=(n,)) * 2).astype("float32")},
+        "multilabel": {"y_true": rng.integers(0, 2, size=(n, 3)).astype("float32"),
+                       "y_pred": sig(rng.random(size=(n, 3))).astype("float32"),
+                       "sample_weight": sig(rng.random(size=(n,)) * 2).astype("float32")},
+        "soft": {"y_true": sig(rng.dirichlet(np.ones(c), size=n)).astype("float32"), "y_pred": probs(n),
+                 "sample_weight": sig(rng.random(size=(n,)) * 2).astype("float32")},
+        "counts": {"y_true": rng.poisson(2.0, size=(n, 3)).astype("float32"),
+                   "y_pred": sig(rng.uniform(0.2, 4.0, size=(n, 3))).astype("float32"),
+                   "sample_weight": sig(rng.random(size=(n,)) * 2).astype("float32")},
     }
 
 
-def identity_model(kind="functional", outputs=1):
+def identity_model(kind="functional", outputs=1, width=4):
     if kind == "sequential":
-        return keras.Sequential([keras.Input(shape=(4,)), keras.layers.Activation("linear")])
-    inp = keras.Input(shape=(4,))
+        return keras.Sequential([keras.Input(shape=(width,)), keras.layers.Activation("linear")])
+    inp = keras.Input(shape=(width,))
     outs = [keras.layers.Activation("linear")(inp) for _ in range(outputs)]
     return keras.Model(inp, outs[0] if outputs == 1 else outs)
 
@@ -443,14 +458,83 @@ def model_specs():
          dict(loss="categorical_crossentropy", metrics=["accuracy"], loss_weights=2.0)),
         ("class_name_strings", "onehot", "functional",
          dict(loss="CategoricalCrossentropy", metrics=["CategoricalAccuracy", "TopKCategoricalAccuracy"])),
+        # The binary and probabilistic families: strings, aliases, class names, objects and functions.
+        ("binary_strings", "binary_weighted", "functional",
+         dict(loss="binary_crossentropy",
+              metrics=["accuracy", "binary_accuracy", "BinaryAccuracy", "bce", "BinaryCrossentropy",
+                       M.binary_accuracy, L.binary_crossentropy],
+              weighted_metrics=["acc", M.BinaryCrossentropy(name="wbce"), M.BinaryAccuracy(threshold=0.3)])),
+        ("binary_alias_objects", "binary_weighted", "sequential",
+         dict(loss=L.BinaryCrossentropy(label_smoothing=0.1), loss_weights=0.5,
+              metrics=["ACC", M.BinaryCrossentropy(label_smoothing=0.1)], weighted_metrics=["BCE"])),
+        ("binary_ce_alias", "binary", "functional", dict(loss="ce", metrics=["Accuracy"])),
+        ("binary_focal_logits", "binary_logits", "functional",
+         dict(loss=L.BinaryFocalCrossentropy(apply_class_balancing=True, alpha=0.3, gamma=1.5, from_logits=True,
+                                             label_smoothing=0.1),
+              metrics=[M.MeanMetricWrapper(L.binary_focal_crossentropy, from_logits=True, gamma=3.0),
+                       M.BinaryAccuracy(threshold=0.0), M.BinaryCrossentropy(from_logits=True)],
+              weighted_metrics=[M.MeanMetricWrapper(L.binary_focal_crossentropy, name="wfocal", from_logits=True)])),
+        ("binary_focal_strings", "binary_weighted", "functional",
+         dict(loss="binary_focal_crossentropy", metrics=[L.binary_focal_crossentropy, "accuracy"],
+              weighted_metrics=[L.binary_focal_crossentropy])),
+        ("multilabel", "multilabel", "functional",
+         dict(loss=L.BinaryCrossentropy(label_smoothing=0.2),
+              metrics=["binary_accuracy", "accuracy", M.BinaryAccuracy(threshold=0.7, name="acc70")],
+              weighted_metrics=["bce", L.binary_focal_crossentropy])),
+        ("kl_divergence_poisson", "soft", "functional",
+         dict(loss="kld", metrics=["kl_divergence", "KLDivergence", "poisson", M.Poisson(name="p"), L.kl_divergence],
+              weighted_metrics=[M.KLDivergence(), "Poisson"])),
+        ("kl_divergence_object", "soft", "functional",
+         dict(loss=L.KLDivergence(), metrics=["accuracy"], weighted_metrics=[M.KLDivergence(name="wkl")])),
+        ("poisson", "counts", "functional",
+         dict(loss=L.Poisson(), metrics=[M.Poisson(), L.poisson], weighted_metrics=["poisson"])),
+        ("poisson_string", "counts", "functional", dict(loss="poisson", loss_weights=2.0)),
+        ("categorical_focal", "onehot", "functional",
+         dict(loss=L.CategoricalFocalCrossentropy(alpha=0.5, gamma=1.0),
+              metrics=[L.categorical_focal_crossentropy, "accuracy",
+                       M.MeanMetricWrapper(L.categorical_focal_crossentropy, name="focal_a1", alpha=1.0)],
+              weighted_metrics=[L.categorical_focal_crossentropy])),
+        ("categorical_focal_logits", "soft_logits", "functional",
+         dict(loss=L.CategoricalFocalCrossentropy(from_logits=True, label_smoothing=0.1, gamma=3.0),
+              metrics=[M.MeanMetricWrapper(L.categorical_focal_crossentropy, from_logits=True)])),
+        ("categorical_focal_strings", "onehot", "functional",
+         dict(loss="categorical_focal_crossentropy", metrics=["CategoricalCrossentropy"])),
+        # Entries xent does not compute: refused, or computed around with --skip-unsupported. The keys Keras gives
+        # the skipped entries (auc, auc_1) shift the BinaryAccuracy named "auc" to auc_2.
+        ("unsupported_metrics", "binary_weighted", "functional",
+         dict(loss="binary_crossentropy",
+              metrics=["accuracy", M.AUC(), "auc", M.BinaryAccuracy(name="auc"), mean_prediction],
+              weighted_metrics=[M.Precision(), "mse", "accuracy"])),
+        ("unsupported_loss", "binary_weighted", "functional",
+         dict(loss="mse", metrics=["accuracy", "bce"])),
     ]
+
+
+def mean_prediction(y_true, y_pred):
+    """A custom metric function, for the unsupported path."""
+    return keras.ops.mean(y_pred, axis=-1)
+
+
+# The entries xent skips in each model that has some: its refusal names every one. The keys --skip-unsupported
+# leaves out are those of evaluate()'s result that xent does not compute.
+UNSUPPORTED = {
+    "unsupported_metrics": ["compile_config.metrics[1] (AUC)", "compile_config.metrics[2] (\"auc\")",
+                            "compile_config.metrics[4] (mean_prediction)",
+                            "compile_config.weighted_metrics[0] (Precision)",
+                            "compile_config.weighted_metrics[1] (\"mse\")"],
+    "unsupported_loss": ["compile_config.loss (\"mse\")"],
+}
 
 
 ERROR_SPECS = [
     # (file, dataset, model kind, compile kwargs, text the error must contain)
-    ("error_binary_loss", "binary", "functional", dict(loss="binary_crossentropy"), "compile_config.loss"),
-    ("error_binary_accuracy", "binary", "functional",
-     dict(loss="categorical_crossentropy", metrics=["accuracy"]), "BinaryAccuracy"),
+    # Strings Keras's metrics.get refuses (its evaluate raises "Could not interpret metric identifier").
+    ("error_kld_metric", "soft", "functional", dict(loss="kld", metrics=["kld"]), "Could not interpret metric"),
+    ("error_focal_metric_string", "binary", "functional",
+     dict(loss="binary_crossentropy", metrics=["binary_focal_crossentropy"]), "keras.losses.binary_focal_crossentropy"),
+    ("error_accuracy_loss", "binary", "functional", dict(loss="binary_accuracy"), "Could not interpret loss"),
+    # compile() without a loss or metrics: evaluate raises "No loss to compute".
+    ("error_no_loss", "binary", "functional", dict(), "no loss and no metrics"),
     ("error_mse_metric", "sparse", "functional",
      dict(loss="sparse_categorical_crossentropy", metrics=["accuracy", "mse"]), "compile_config.metrics[1]"),
     ("error_two_outputs", "sparse", "two_outputs",
@@ -468,8 +552,8 @@ def stable(config):
     return config
 
 
-def save_model(name, kind, compile_kwargs, check):
-    model = identity_model("functional", 2) if kind == "two_outputs" else identity_model(kind)
+def save_model(name, kind, compile_kwargs, check, width=4):
+    model = identity_model("functional", 2) if kind == "two_outputs" else identity_model(kind, width=width)
     if compile_kwargs is not None:
         model.compile(**compile_kwargs)
     path = os.path.join(ROOT, MODEL_DIR, name + ".keras")
@@ -498,9 +582,9 @@ def write_models(check):
     models = []
     for name, dataset, kind, kwargs in model_specs():
         keras.utils.clear_session()
-        model, same = save_model(name, kind, kwargs, check)
-        ok &= same
         d = data[dataset]
+        model, same = save_model(name, kind, kwargs, check, d["y_pred"].shape[1])
+        ok &= same
         results = {}
         for batch_size in [32, 7, 64]:
             for weighted in ([False, True] if d["sample_weight"] is not None else [False]):
@@ -509,11 +593,14 @@ def write_models(check):
                 results[f"{batch_size}{'.weighted' if weighted else ''}"] = {k: num(np.float32(v)) for k, v in r.items()}
         # the order of get_metrics_result() (loss first), which CompiledMetrics.result() follows
         order = list(model.get_metrics_result().keys())
-        models.append({"file": name + ".keras", "dataset": dataset, "results": results, "order": order})
+        entry = {"file": name + ".keras", "dataset": dataset, "results": results, "order": order}
+        if name in UNSUPPORTED:
+            entry["unsupported"] = UNSUPPORTED[name]
+        models.append(entry)
     errors = []
     for name, dataset, kind, kwargs, text in ERROR_SPECS:
         keras.utils.clear_session()
-        _, same = save_model(name, kind, kwargs, check)
+        _, same = save_model(name, kind, kwargs, check, data[dataset]["y_pred"].shape[1])
         ok &= same
         errors.append({"file": name + ".keras", "dataset": dataset, "message_contains": text})
     enc = {name: {k: arr_or_none(v) for k, v in d.items()} for name, d in data.items()}

@@ -122,6 +122,7 @@ public final class Catalog {
 
     public static final KerasFunction BINARY_CROSSENTROPY = define(
             new Spec("binary_crossentropy", Targets.SAME_SHAPE)
+                    .aliases(List.of("bce", "BCE"), List.of("bce", "BCE"))
                     .arguments(FROM_LOGITS, LABEL_SMOOTHING, AXIS)
                     // Keras's metric has no axis (it averages over the last axis) and writes label_smoothing as given.
                     .metric(new FormSpec("BinaryCrossentropy", "from_logits", "label_smoothing")
@@ -165,6 +166,8 @@ public final class Catalog {
 
     public static final KerasFunction KL_DIVERGENCE = define(
             new Spec("kl_divergence", Targets.SAME_SHAPE)
+                    // keras.losses has "kld"/"KLD"; keras.metrics does not ("Could not interpret metric identifier").
+                    .aliases(List.of(), List.of("kld", "KLD"))
                     .metric(new FormSpec("KLDivergence"))
                     .loss(new FormSpec("KLDivergence"))
                     .factories(dev.xent.metrics.KLDivergence::fromConfig, dev.xent.losses.KLDivergence::fromConfig),
@@ -246,6 +249,36 @@ public final class Catalog {
     }
 
     /**
+     * The function whose metric Keras 3's {@code keras.metrics.get(identifier)} returns for a string (see
+     * {@link KerasFunction#kerasMetricIdentifiers()}), or null: {@code "binary_accuracy"}, {@code "BinaryAccuracy"}
+     * and {@code "bce"} resolve; {@code "binary_focal_crossentropy"} and {@code "kld"} do not, as in Keras.
+     * {@code "accuracy"} and {@code "acc"} are {@code compile()}'s, chosen by shape, and not resolved here.
+     */
+    public static KerasFunction findKerasMetric(String identifier) {
+        for (KerasFunction f : ALL) {
+            if (f.kerasMetricIdentifiers().contains(identifier)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The function whose loss Keras 3's {@code keras.losses.get(identifier)} returns for a string (see
+     * {@link KerasFunction#kerasLossIdentifiers()}), or null: {@code "kl_divergence"}, {@code "KLDivergence"} and
+     * {@code "kld"} resolve; {@code "binary_accuracy"} does not. {@code "crossentropy"} and {@code "ce"} are
+     * {@code compile()}'s, chosen by shape, and not resolved here.
+     */
+    public static KerasFunction findKerasLoss(String identifier) {
+        for (KerasFunction f : ALL) {
+            if (f.kerasLossIdentifiers().contains(identifier)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Every name, function names first then class names, for messages: of the functions that have a loss class when
      * {@code lossesOnly}.
      */
@@ -268,7 +301,7 @@ public final class Catalog {
 
     private static KerasFunction define(Spec s, Computation computation) {
         KerasFunction f = new KerasFunction(s.name, s.arguments, s.metric.build(), s.loss == null ? null : s.loss.build(),
-                s.targets, s.higherIsBetter, s.metricFactory, s.lossFactory);
+                s.targets, s.higherIsBetter, s.metricFactory, s.lossFactory, s.metricAliases, s.lossAliases);
         Computations.register(f, computation);
         ALL.add(f);
         return f;
@@ -283,6 +316,8 @@ public final class Catalog {
         FormSpec loss;
         Function<Map<String, ?>, MeanMetricWrapper> metricFactory;
         Function<Map<String, ?>, Loss> lossFactory;
+        List<String> metricAliases = List.of();
+        List<String> lossAliases = List.of();
 
         Spec(String name, Targets targets) {
             this.name = name;
@@ -291,6 +326,13 @@ public final class Catalog {
 
         Spec arguments(Argument... args) {
             this.arguments = List.of(args);
+            return this;
+        }
+
+        /** Keras's extra {@code ALL_OBJECTS_DICT} keys for the function in {@code keras.metrics} and {@code keras.losses}. */
+        Spec aliases(List<String> metric, List<String> loss) {
+            this.metricAliases = metric;
+            this.lossAliases = loss;
             return this;
         }
 

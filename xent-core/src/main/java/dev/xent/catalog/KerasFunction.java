@@ -86,11 +86,15 @@ public final class KerasFunction {
     private final boolean higherIsBetter;
     private final Function<Map<String, ?>, MeanMetricWrapper> metricFromConfig;
     private final Function<Map<String, ?>, Loss> lossFromConfig;
+    private final List<String> metricAliases;
+    private final List<String> lossAliases;
 
     KerasFunction(String name, List<Argument> arguments, Form metric, Form loss, Targets targets,
                   boolean higherIsBetter, Function<Map<String, ?>, MeanMetricWrapper> metricFromConfig,
-                  Function<Map<String, ?>, Loss> lossFromConfig) {
+                  Function<Map<String, ?>, Loss> lossFromConfig, List<String> metricAliases, List<String> lossAliases) {
         this.name = name;
+        this.metricAliases = List.copyOf(metricAliases);
+        this.lossAliases = List.copyOf(lossAliases);
         this.arguments = List.copyOf(arguments);
         this.metric = metric;
         this.loss = loss;
@@ -162,6 +166,47 @@ public final class KerasFunction {
     public boolean isNamed(String candidate) {
         return name.equals(candidate) || (hasMetricClass() && metric.className.equals(candidate))
                 || (loss != null && loss.className.equals(candidate));
+    }
+
+    /**
+     * The strings Keras 3's {@code keras.metrics.get} resolves to this function's metric class (its
+     * {@code ALL_OBJECTS_DICT}): the class name, its snake_case form ({@code to_snake_case}, which is the function
+     * name), and Keras's aliases such as {@code "bce"}. Empty when Keras has no metric class for the function: the
+     * focal losses are metrics only as functions ({@code metrics=[keras.losses.binary_focal_crossentropy]}).
+     */
+    public List<String> kerasMetricIdentifiers() {
+        if (!hasMetricClass()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        out.add(metric.className);
+        String snake = toSnakeCase(metric.className);
+        if (!out.contains(snake)) {
+            out.add(snake);
+        }
+        out.addAll(metricAliases);
+        return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * The strings Keras 3's {@code keras.losses.get} resolves to this function or its loss class (its
+     * {@code ALL_OBJECTS_DICT}): the function name, the class name and Keras's aliases such as {@code "kld"}. Empty
+     * when Keras has no loss for the function (the accuracies).
+     */
+    public List<String> kerasLossIdentifiers() {
+        if (loss == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(List.of(name, loss.className));
+        out.addAll(lossAliases);
+        return Collections.unmodifiableList(out);
+    }
+
+    /** Keras's {@code keras.src.utils.naming.to_snake_case}. */
+    static String toSnakeCase(String name) {
+        String s = name.replaceAll("\\W+", "");
+        s = s.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
+        return s.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The arguments the metric ({@code loss == false}) or the loss takes: its config keys, then its extensions. */

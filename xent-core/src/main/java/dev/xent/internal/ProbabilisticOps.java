@@ -13,10 +13,11 @@ import java.util.Arrays;
  * TensorFlow: shape rules and argument checks, then one kernel call ({@link Kernels#elementwise}). Every check happens
  * here, before any kernel runs. Values are per element of Keras's output shape, rounded to the compute precision.
  *
- * <p>Differences from Keras, all refusals of what Keras would accept: {@code labelSmoothing} outside {@code [0, 1]};
- * negative or NaN {@code gamma}; and targets whose shape differs from the predictions' where Keras would broadcast
- * ({@code kl_divergence}, {@code poisson}, {@code categorical_focal_crossentropy}; after the loss's squeeze or expand
- * of a trailing 1), which silently averages over a broadcast axis in Keras.
+ * <p>Targets that broadcast to the predictions' shape are broadcast where Keras broadcasts them
+ * ({@code kl_divergence}, {@code poisson}, {@code categorical_focal_crossentropy}, which check no shapes: a
+ * {@code (B, 1)} target against {@code (B, C)} predictions); the binary functions need equal shapes, as Keras's
+ * {@code ops.binary_crossentropy} does. Differences from Keras, both refusals of what Keras accepts:
+ * {@code labelSmoothing} outside {@code [0, 1]}, and a negative or NaN {@code gamma}.
  *
  * <p>NaN and infinities propagate per element as in TensorFlow (see {@link ElementwiseKernel}).
  */
@@ -30,8 +31,11 @@ public final class ProbabilisticOps {
         final int axis;
         final RowLayout groups;
         final double[] out;
+        /** The targets, broadcast to the predictions' shape where Keras broadcasts them. */
+        final NdArray target;
 
-        Prepared(int[] shape, int axis) {
+        Prepared(NdArray target, int[] shape, int axis) {
+            this.target = target;
             this.shape = shape;
             this.axis = axis;
             this.groups = RowLayout.of(shape, axis);
@@ -60,15 +64,27 @@ public final class ProbabilisticOps {
             targetShape = fixed[0];
             predShape = fixed[1];
         }
+        NdArray target = yTrue;
+        int[] broadcast = kerasBroadcasts ? Shapes.broadcast(targetShape, predShape) : null;
+        if (!Arrays.equals(targetShape, predShape) && Arrays.equals(broadcast, predShape)) {
+            // Keras's arithmetic broadcasts the targets; so does this copy (of targets smaller than the predictions).
+            int[] index = Shapes.broadcastIndex(targetShape, predShape);
+            double[] t = new double[index.length];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = yTrue.getDouble(index[i]);
+            }
+            target = NdArray.of(t, 0, predShape);
+            targetShape = predShape;
+        }
         if (!Arrays.equals(targetShape, predShape)) {
             throw new IllegalArgumentException("yTrue shape " + Checks.shape(yTrue.shape())
                     + " does not match yPred shape " + Checks.shape(yPred.shape()) + ": " + function
                     + " needs equal shapes" + (lossRankFix ? " (a trailing 1 on one side is squeezed or expanded)"
                     : " (no trailing 1 is squeezed or expanded here, as in Keras's metrics)")
-                    + (kerasBroadcasts ? "; broadcasting, which Keras would do, is refused" : ""));
+                    + (kerasBroadcasts ? " or targets that broadcast to the predictions' shape" : ""));
         }
         Checks.checkArgument(predShape.length >= 1, "yPred must have rank >= 1 for %s; got shape ()", function);
-        return new Prepared(predShape, Checks.canonicalAxis(axis, predShape.length, "yPred"));
+        return new Prepared(target, predShape, Checks.canonicalAxis(axis, predShape.length, "yPred"));
     }
 
     private static double checkGamma(double gamma) {
@@ -151,7 +167,7 @@ public final class ProbabilisticOps {
         for (int i = 0; i < alpha.length; i++) {
             weights[i] = alpha.length == 1 ? precision.round(alpha[i]) : (float) alpha[i];
         }
-        Kernels.elementwise().categoricalFocalCrossentropy(yTrue, yPred, a.groups, keep, add, fromLogits,
+        Kernels.elementwise().categoricalFocalCrossentropy(a.target, yPred, a.groups, keep, add, fromLogits,
                 precision.round(gamma), weights, precision, a.out, 0, 0, a.out.length);
         return a.values(precision);
     }
@@ -159,14 +175,14 @@ public final class ProbabilisticOps {
     /** {@code keras.losses.kl_divergence}: {@code sum(-1)} of {@code y log(y / p)}, both clipped to [eps, 1]. */
     public static ElementValues klDivergence(NdArray yTrue, NdArray yPred, Precision precision, boolean lossRankFix) {
         Prepared a = prepare("kl_divergence", yTrue, yPred, -1, lossRankFix, true);
-        Kernels.elementwise().klDivergence(yTrue, yPred, a.groups, precision, a.out, 0, 0, a.out.length);
+        Kernels.elementwise().klDivergence(a.target, yPred, a.groups, precision, a.out, 0, 0, a.out.length);
         return a.values(precision);
     }
 
     /** {@code keras.losses.poisson}: {@code mean(-1)} of {@code p - y log(p + eps)}, eps in the compute dtype. */
     public static ElementValues poisson(NdArray yTrue, NdArray yPred, Precision precision, boolean lossRankFix) {
         Prepared a = prepare("poisson", yTrue, yPred, -1, lossRankFix, true);
-        Kernels.elementwise().poisson(yTrue, yPred, a.groups, precision, a.out, 0, 0, a.out.length);
+        Kernels.elementwise().poisson(a.target, yPred, a.groups, precision, a.out, 0, 0, a.out.length);
         return a.values(precision);
     }
 }

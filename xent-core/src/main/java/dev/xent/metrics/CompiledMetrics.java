@@ -35,7 +35,8 @@ import java.util.Map;
  *   <li>{@link #result()} is ordered as Keras's {@code get_metrics_result()}: {@code loss}, then the metrics, then
  *       the weighted metrics, by {@link Metric#name()}. A repeated name gets {@code _1}, {@code _2}, ...; a weighted
  *       metric whose name is taken is reported as {@code weighted_<name>} (then {@code weighted_<name>_1}, ...).
- *       {@code model.evaluate(return_dict=True)} returns the same entries sorted by name.</li>
+ *       {@code model.evaluate(return_dict=True)} returns the same entries sorted by name. A skipped metric
+ *       ({@link Builder#skippedMetric}) takes part in this naming but has no entry.</li>
  * </ul>
  * NaN in a batch makes the affected entries NaN until {@link #resetState()}.
  *
@@ -47,13 +48,42 @@ public final class CompiledMetrics {
     private final double lossWeight;
     private final List<MeanMetricWrapper> metrics;
     private final List<MeanMetricWrapper> weightedMetrics;
+    /** Every metric's place in compile order, plain then weighted, with a null metric where one is skipped. */
+    private final List<Slot> slots;
     private final Mean lossTracker = new Mean("loss", dev.xent.ndarray.DType.FLOAT32);
 
     private CompiledMetrics(Builder b) {
         this.loss = b.loss;
         this.lossWeight = b.lossWeight;
-        this.metrics = Collections.unmodifiableList(new ArrayList<>(b.metrics));
-        this.weightedMetrics = Collections.unmodifiableList(new ArrayList<>(b.weightedMetrics));
+        List<Slot> ordered = new ArrayList<>();
+        List<MeanMetricWrapper> plain = new ArrayList<>();
+        List<MeanMetricWrapper> weighted = new ArrayList<>();
+        for (boolean w : new boolean[] {false, true}) {
+            for (Slot s : b.slots) {
+                if (s.weighted == w) {
+                    ordered.add(s);
+                    if (s.metric != null) {
+                        (w ? weighted : plain).add(s.metric);
+                    }
+                }
+            }
+        }
+        this.slots = List.copyOf(ordered);
+        this.metrics = Collections.unmodifiableList(plain);
+        this.weightedMetrics = Collections.unmodifiableList(weighted);
+    }
+
+    /** One entry of {@code metrics} or {@code weighted_metrics}: a metric, or only the name of a skipped one. */
+    private static final class Slot {
+        final String name;
+        final MeanMetricWrapper metric;
+        final boolean weighted;
+
+        Slot(String name, MeanMetricWrapper metric, boolean weighted) {
+            this.name = name;
+            this.metric = metric;
+            this.weighted = weighted;
+        }
     }
 
     public static Builder builder() {
@@ -169,26 +199,44 @@ public final class CompiledMetrics {
     public Map<String, Double> result() {
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("loss", lossTracker.result());
-        Map<String, Double> compiled = new LinkedHashMap<>();
-        Map<String, Integer> counters = new HashMap<>();
-        for (MeanMetricWrapper m : metrics) {
-            String name = m.name();
-            if (!counters.containsKey(name)) {
-                compiled.put(name, m.result());
-                counters.put(name, 1);
-            } else {
-                int index = counters.get(name);
-                counters.put(name, index + 1);
-                compiled.put(name + "_" + index, m.result());
+        List<String> keys = keys();
+        for (int i = 0; i < slots.size(); i++) {
+            if (slots.get(i).metric != null) {
+                out.put(keys.get(i), slots.get(i).metric.result());
             }
         }
-        for (MeanMetricWrapper m : weightedMetrics) {
-            String name = m.name();
+        return out;
+    }
+
+    /**
+     * The keys the skipped metrics ({@link Builder#skippedMetric}) would have in {@link #result()}, in compile order:
+     * the entries Keras's {@code evaluate} reports that this container does not.
+     */
+    public List<String> skippedKeys() {
+        List<String> out = new ArrayList<>();
+        List<String> keys = keys();
+        for (int i = 0; i < slots.size(); i++) {
+            if (slots.get(i).metric == null) {
+                out.add(keys.get(i));
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** Each slot's key, as Keras's {@code CompileMetrics.result()} names them (see the class notes). */
+    private List<String> keys() {
+        List<String> keys = new ArrayList<>(slots.size());
+        Map<String, Integer> counters = new HashMap<>();
+        for (Slot s : slots) {
+            String name = s.name;
             if (!counters.containsKey(name)) {
-                compiled.put(name, m.result());
                 counters.put(name, 1);
+            } else if (!s.weighted) {
+                int index = counters.get(name);
+                counters.put(name, index + 1);
+                name = name + "_" + index;
             } else {
-                name = "weighted_" + m.name();
+                name = "weighted_" + name;
                 if (!counters.containsKey(name)) {
                     counters.put(name, 1);
                 } else {
@@ -196,11 +244,10 @@ public final class CompiledMetrics {
                     counters.put(name, index + 1);
                     name = name + "_" + index;
                 }
-                compiled.put(name, m.result());
             }
+            keys.add(name);
         }
-        out.putAll(compiled);
-        return out;
+        return keys;
     }
 
     /** Forgets all updates of the loss tracker and every metric. */
@@ -220,8 +267,7 @@ public final class CompiledMetrics {
     public static final class Builder {
         private Loss loss;
         private double lossWeight = 1.0;
-        private final List<MeanMetricWrapper> metrics = new ArrayList<>();
-        private final List<MeanMetricWrapper> weightedMetrics = new ArrayList<>();
+        private final List<Slot> slots = new ArrayList<>();
 
         private Builder() {}
 
@@ -240,13 +286,31 @@ public final class CompiledMetrics {
 
         /** Adds a metric updated without sample weights (Keras's {@code metrics}). */
         public Builder metric(MeanMetricWrapper metric) {
-            metrics.add(Checks.checkNotNull(metric, "metric"));
+            Checks.checkNotNull(metric, "metric");
+            slots.add(new Slot(metric.name(), metric, false));
             return this;
         }
 
         /** Adds a metric updated with sample weights (Keras's {@code weighted_metrics}). */
         public Builder weightedMetric(MeanMetricWrapper metric) {
-            weightedMetrics.add(Checks.checkNotNull(metric, "metric"));
+            Checks.checkNotNull(metric, "metric");
+            slots.add(new Slot(metric.name(), metric, true));
+            return this;
+        }
+
+        /**
+         * Adds the place of a metric of {@code metrics} that is not computed (one this library lacks): it has no
+         * entry in {@link #result()} but takes its name, so that later metrics of the same name get the
+         * {@code _1}, {@code weighted_} keys Keras gives them; {@link #skippedKeys()} lists its key.
+         */
+        public Builder skippedMetric(String name) {
+            slots.add(new Slot(Checks.checkNotNull(name, "name"), null, false));
+            return this;
+        }
+
+        /** {@link #skippedMetric} for an entry of {@code weighted_metrics}. */
+        public Builder skippedWeightedMetric(String name) {
+            slots.add(new Slot(Checks.checkNotNull(name, "name"), null, true));
             return this;
         }
 
@@ -255,8 +319,12 @@ public final class CompiledMetrics {
          *     updated twice per batch)
          */
         public CompiledMetrics build() {
-            List<MeanMetricWrapper> all = new ArrayList<>(metrics);
-            all.addAll(weightedMetrics);
+            List<MeanMetricWrapper> all = new ArrayList<>();
+            for (Slot s : slots) {
+                if (s.metric != null) {
+                    all.add(s.metric);
+                }
+            }
             for (int i = 0; i < all.size(); i++) {
                 for (int j = i + 1; j < all.size(); j++) {
                     if (all.get(i) == all.get(j)) {

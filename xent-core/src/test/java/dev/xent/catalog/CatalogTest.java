@@ -50,6 +50,43 @@ class CatalogTest {
                 e.getMessage());
     }
 
+    /**
+     * The strings Keras 3.15.1's {@code keras.metrics.get} and {@code keras.losses.get} accept (checked against
+     * {@code compile(...).evaluate} there): metrics by class name and snake_case class name, plus {@code bce}/{@code BCE};
+     * losses by function and class name, plus {@code bce}/{@code BCE} and {@code kld}/{@code KLD}. The focal losses
+     * have no metric string; the accuracies no loss string.
+     */
+    @Test
+    void kerasIdentifiers() {
+        for (KerasFunction f : Catalog.all()) {
+            if (f.hasMetricClass()) {
+                assertEquals(f.name(), KerasFunction.toSnakeCase(f.metricClassName()), f.name());
+                assertSame(f, Catalog.findKerasMetric(f.name()));
+                assertSame(f, Catalog.findKerasMetric(f.metricClassName()));
+            } else {
+                assertEquals(List.of(), f.kerasMetricIdentifiers());
+                assertNull(Catalog.findKerasMetric(f.name()));
+            }
+            if (f.hasLoss()) {
+                assertSame(f, Catalog.findKerasLoss(f.name()));
+                assertSame(f, Catalog.findKerasLoss(f.lossClassName()));
+            } else {
+                assertEquals(List.of(), f.kerasLossIdentifiers());
+                assertNull(Catalog.findKerasLoss(f.name()));
+            }
+        }
+        assertEquals(List.of("BinaryCrossentropy", "binary_crossentropy", "bce", "BCE"),
+                Catalog.BINARY_CROSSENTROPY.kerasMetricIdentifiers());
+        assertEquals(List.of("kl_divergence", "KLDivergence", "kld", "KLD"), Catalog.KL_DIVERGENCE.kerasLossIdentifiers());
+        assertSame(Catalog.KL_DIVERGENCE, Catalog.findKerasLoss("KLD"));
+        assertNull(Catalog.findKerasMetric("kld"));
+        assertNull(Catalog.findKerasMetric("auc"));
+        assertNull(Catalog.findKerasLoss("accuracy"));
+        assertEquals("sparse_top_k_categorical_accuracy", KerasFunction.toSnakeCase("SparseTopKCategoricalAccuracy"));
+        assertEquals("kl_divergence", KerasFunction.toSnakeCase("KLDivergence"));
+        assertEquals("auc", KerasFunction.toSnakeCase("AUC"));
+    }
+
     @ParameterizedTest
     @MethodSource("functions")
     void metricConfigRoundTripsThroughSerialization(KerasFunction f) {

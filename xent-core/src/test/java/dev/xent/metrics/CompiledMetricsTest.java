@@ -72,6 +72,28 @@ class CompiledMetricsTest {
                 List.copyOf(cm.result().keySet()));
     }
 
+    /**
+     * Keras 3.15.1, {@code compile(loss="mse", metrics=[AUC(), "auc", BinaryAccuracy(name="auc")])}: evaluate reports
+     * {@code auc}, {@code auc_1}, {@code auc_2}. Without the two AUCs the BinaryAccuracy still is {@code auc_2}.
+     */
+    @Test
+    void skippedMetricsKeepTheirPlaceInKerasNaming() {
+        CompiledMetrics cm = CompiledMetrics.builder()
+                .skippedMetric("auc")
+                .skippedWeightedMetric("precision")
+                .skippedMetric("auc")
+                .metric(SparseCategoricalAccuracy.builder().name("auc").build())
+                .weightedMetric(SparseCategoricalAccuracy.builder().name("precision").build())
+                .build();
+        assertEquals(List.of("loss", "auc_2", "weighted_precision"), List.copyOf(cm.result().keySet()));
+        assertEquals(List.of("auc", "auc_1", "precision"), cm.skippedKeys());
+        assertEquals(1, cm.metrics().size());
+        assertEquals(1, cm.weightedMetrics().size());
+        cm.updateState(Y, X, SW);
+        assertEquals(2.0 / 3, cm.result().get("auc_2"), 1e-7);
+        assertEquals(List.of(), kerasExample().skippedKeys());
+    }
+
     @Test
     void badInputChangesNothing() {
         CompiledMetrics cm = kerasExample();

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.TestFactory;
  * Every {@code .keras} fixture of {@code models/} (identity models compiled by real Keras 3.15.1, written by
  * {@code tools/golden/generate_models.py}) read and evaluated on its dataset with several batch sizes, with and
  * without sample weights: the same keys as {@code model.evaluate(..., return_dict=True)}, each value within 2e-5
- * relative, and {@code result()} ordered as Keras's {@code get_metrics_result()}.
+ * relative, and {@code result()} ordered as Keras's {@code get_metrics_result()}. For a model with entries xent does
+ * not compute, the keys {@link CompileConfig#resolve} skips are exactly those of Keras's result that xent lacks, and
+ * {@link CompileConfig#toCompiledMetrics} refuses it naming every one.
  */
 class KerasEvaluateGoldenTest {
 
@@ -103,19 +105,57 @@ class KerasEvaluateGoldenTest {
         int batchSize = Integer.parseInt(run.split("\\.")[0]);
         KerasModelFile file = KerasModelFile.open(resource(m.get("file").asText()));
         assertEquals("3.15.1", file.kerasVersion());
-        CompiledMetrics cm = file.compileConfig().toCompiledMetrics(yTrue.shape(), yPred.shape());
-        Map<String, Double> actual = cm.evaluate(yTrue, yPred, sw, batchSize);
+        CompileConfig.Resolution r = file.compileConfig().resolve(yTrue.shape(), yPred.shape());
         List<String> order = new ArrayList<>();
         m.get("order").forEach(n -> order.add(n.asText()));
-        assertEquals(order, List.copyOf(actual.keySet()), "keys in get_metrics_result() order");
+        // The skipped entries are exactly the keys Keras reports that xent does not: their keys follow Keras's naming.
+        List<String> skipped = new ArrayList<>();
+        r.skipped().forEach(x -> skipped.add(x.key()));
+        List<String> computed = new ArrayList<>(order);
+        computed.removeAll(skipped);
+        assertEquals(order.size(), computed.size() + skipped.size(), "skipped keys " + skipped + " among " + order);
+        assertEquals(m.has("unsupported") ? m.get("unsupported").size() : 0, skipped.size(), "skipped: " + r.skipped());
+        assertEquals(computed, List.copyOf(r.result().keySet()), "keys in get_metrics_result() order");
+        r.compiledMetrics().evaluate(yTrue, yPred, sw, batchSize);
+        Map<String, Double> actual = r.result();
+        assertEquals(computed, List.copyOf(actual.keySet()));
         for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
+            if (skipped.contains(e.getKey())) {
+                continue;
+            }
             double want = number(e.getValue());
             double got = actual.get(e.getKey());
             if (Math.abs(want - got) > 2e-5 * Math.abs(want) + 1e-7) {
                 fail(e.getKey() + ": Keras " + want + ", xent " + got + " (all: " + actual + ")");
             }
         }
+    }
+
+    /** A model with entries xent does not compute is refused with one message naming every one of them. */
+    @TestFactory
+    Stream<DynamicTest> modelsWithUnsupportedEntries() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JsonNode m : GOLDEN.get("models")) {
+            if (!m.has("unsupported")) {
+                continue;
+            }
+            tests.add(DynamicTest.dynamicTest(m.get("file").asText(), () -> {
+                JsonNode d = GOLDEN.get("datasets").get(m.get("dataset").asText());
+                KerasModelFile file = KerasModelFile.open(resource(m.get("file").asText()));
+                IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                        () -> file.compileConfig().toCompiledMetrics(array(d.get("y_true")).shape(),
+                                array(d.get("y_pred")).shape()));
+                assertTrue(ex.getMessage().startsWith(file.name() + ": compile_config has "), ex.getMessage());
+                for (JsonNode text : m.get("unsupported")) {
+                    assertTrue(ex.getMessage().contains(text.asText()), "names " + text + ": " + ex.getMessage());
+                }
+                assertTrue(ex.getMessage().contains("xent computes the losses sparse_categorical_crossentropy,"),
+                        ex.getMessage());
+                assertTrue(!ex.getMessage().contains("\n"), ex.getMessage());
+            }));
+        }
+        return tests.stream();
     }
 
     @TestFactory

@@ -10,6 +10,7 @@ import dev.xent.npy.NpyArrayFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -21,7 +22,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code xent evaluate --model FILE.keras --y-true FILE --y-pred FILE [--sample-weight FILE] [--batch-size N]}:
+ * {@code xent evaluate --model FILE.keras --y-true FILE --y-pred FILE [--sample-weight FILE] [--batch-size N]
+ * [--skip-unsupported]}:
  * prints one JSON object equal to {@code model.evaluate(x, y, sample_weight=..., batch_size=N, return_dict=True)}
  * for a model whose outputs are the given predictions, with the loss and metrics of the model's
  * {@code compile_config}.
@@ -37,6 +39,23 @@ import picocli.CommandLine.Spec;
  * by batch, so files larger than memory work. Exit codes: 0; 1 for bad data or an unsupported model (one line
  * {@code xent: error: ...}); 2 for bad usage.
  *
+ * <p>Every function of xent's catalogue is resolved in every form Keras writes it (see {@link CompileConfig}). A model
+ * compiled with something else (AUC, mean squared error, custom objects) is refused with one line naming every such
+ * entry, unless {@code --skip-unsupported} is given: then the rest is computed and the skipped entries follow the
+ * results, each with the key {@code evaluate} reports it under:
+ *
+ * <pre>{@code
+ * {"accuracy":0.29729729890823364,"loss":1.621732234954834,"skipped":[{"entry":"compile_config.metrics[1]",
+ *  "identifier":"mse","key":"mse","reason":"not a metric xent computes"}]}
+ * }</pre>
+ *
+ * Every value printed is then the one Keras reports under its key. A skipped loss leaves {@code "loss"} out (the
+ * metrics do not depend on it). {@code "skipped"} is present, possibly empty, whenever the option is given.
+ *
+ * <p>A config with no loss and no metrics is refused, as Keras's {@code evaluate} refuses it. With metrics and no
+ * loss, {@code "loss"} is 0, as Keras on JAX reports it (Keras on TensorFlow, PyTorch and NumPy raises
+ * {@code No loss to compute}).
+ *
  * <p>Keras's {@code loss} also adds the model's own losses (weight regularizers, {@code add_loss}), which depend on
  * the weights rather than the predictions; for such a model the {@code loss} printed here is the compiled loss
  * alone. The metrics are unaffected.
@@ -46,6 +65,9 @@ import picocli.CommandLine.Spec;
                 + " model.evaluate(x, y, batch_size=N, return_dict=True) reports them for a model whose outputs are"
                 + " the predictions. Prints one JSON object."})
 public final class EvaluateCommand implements Callable<Integer> {
+
+    /** The output key of {@code --skip-unsupported}'s list. */
+    static final String SKIPPED = "skipped";
 
     @Spec
     CommandSpec spec;
@@ -71,6 +93,14 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Samples per batch, as evaluate(batch_size=N) (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--skip-unsupported",
+            description = {"Compute what xent supports and list the rest under \"skipped\" (after the results):"
+                    + " [{\"entry\": \"compile_config.metrics[1]\", \"identifier\": \"auc\", \"key\": \"auc\","
+                    + " \"reason\": ...}], where key is the name evaluate() reports it under. A skipped loss leaves"
+                    + " \"loss\" out. Without this option such a model is refused (exit 1) with one line naming every"
+                    + " unsupported entry."})
+    boolean skipUnsupported;
+
     @Override
     public Integer call() throws IOException {
         if (batchSize < 1) {
@@ -92,7 +122,16 @@ public final class EvaluateCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(sampleWeight + " must have one weight per sample (" + p.rows()
                         + " rows); it has shape " + shape(w.shape()));
             }
-            CompiledMetrics cm = compile.toCompiledMetrics(intShape(t.shape(), yTrue), intShape(p.shape(), yPred));
+            CompileConfig.Resolution resolution = compile.resolve(intShape(t.shape(), yTrue), intShape(p.shape(), yPred));
+            if (!skipUnsupported && !resolution.skipped().isEmpty()) {
+                throw new IllegalArgumentException(resolution.unsupportedMessage()
+                        + " (--skip-unsupported computes the others and lists these)");
+            }
+            CompiledMetrics cm = resolution.compiledMetrics();
+            if (skipUnsupported && resolution.result().containsKey(SKIPPED)) {
+                throw new IllegalArgumentException(model + ": the model has a metric named '" + SKIPPED + "', the key"
+                        + " --skip-unsupported lists skipped entries under; evaluate it without --skip-unsupported");
+            }
             // One job in its own process: below a size the SIMD kernel's scalar twin alone finishes first. Whether the
             // outputs are logits is not looked up here: this takes the smaller size, that of logits.
             Kernels.with(Kernels.forOneShot(p.elementCount(), true), () -> {
@@ -112,7 +151,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 return null;
             });
             PrintWriter out = spec.commandLine().getOut();
-            out.println(json(cm.result()));
+            out.println(skipUnsupported ? json(resolution.result(), resolution.skipped()) : json(resolution.result()));
             out.flush();
         }
         return 0;
@@ -157,6 +196,28 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     /** {@code {"a":0.5,...}} sorted by key, float32 values widened to double as Keras returns them. */
     static String json(Map<String, Double> result) {
+        return values(result).append('}').toString();
+    }
+
+    /** The results, then {@code "skipped":[{"entry":...,"identifier":...,"key":...,"reason":...},...]}. */
+    static String json(Map<String, Double> result, List<CompileConfig.Skipped> skipped) {
+        StringBuilder sb = values(result);
+        if (sb.length() > 1) {
+            sb.append(',');
+        }
+        sb.append('"').append(SKIPPED).append("\":[");
+        for (int i = 0; i < skipped.size(); i++) {
+            CompileConfig.Skipped s = skipped.get(i);
+            sb.append(i == 0 ? "{" : ",{")
+                    .append("\"entry\":\"").append(escape(s.entry()))
+                    .append("\",\"identifier\":\"").append(escape(s.identifier()))
+                    .append("\",\"key\":\"").append(escape(s.key()))
+                    .append("\",\"reason\":\"").append(escape(s.reason())).append("\"}");
+        }
+        return sb.append("]}").toString();
+    }
+
+    private static StringBuilder values(Map<String, Double> result) {
         StringBuilder sb = new StringBuilder("{");
         for (Map.Entry<String, Double> e : new TreeMap<>(result).entrySet()) {
             if (sb.length() > 1) {
@@ -164,7 +225,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             sb.append('"').append(escape(e.getKey())).append("\":").append(number(e.getValue()));
         }
-        return sb.append('}').toString();
+        return sb;
     }
 
     private static String number(double v) {
