@@ -34,7 +34,7 @@ final class RowBatch {
     private float[] floats;
     private double[] doubles;
     private double[] labels;
-    /** Categorical targets rounded to float32 for the core (float32 predictions only); reused. */
+    /** Targets (of the prediction's shape) rounded to float32 for the core (float32 predictions only); reused. */
     private float[] targets32;
     private double[] weights;
     private int n;
@@ -174,10 +174,10 @@ final class RowBatch {
         }
         int[] predShape = prepend(n, rowShape);
         NdArray yPred = float32 ? NdArray.of(floats, 0, predShape) : NdArray.of(doubles, 0, predShape);
-        NdArray yTrue = float32 && agg.kind == Crossentropy.CATEGORICAL
+        NdArray yTrue = float32 && !agg.labels
                 ? NdArray.of(targets32(n * labelSize), 0, prepend(n, labelShape))
                 : NdArray.of(labels, 0, prepend(n, labelShape));
-        NdArray sw = weights == null ? null : NdArray.of(weights, 0, weightShape(n, labelShape.length, agg.isLoss));
+        NdArray sw = weights == null ? null : NdArray.of(weights, 0, weightShape(n, rowShape.length - 1, agg.isLoss));
         int count = n;
         n = 0;
         try {
@@ -190,7 +190,7 @@ final class RowBatch {
     }
 
     /**
-     * Categorical targets as float32 next to float32 predictions, as the command line reads them from a float32 file
+     * Targets as float32 next to float32 predictions, as the command line reads them from a float32 file
      * (Keras casts targets to the prediction dtype anyway): the core then runs the same kernel for both, so a Spark
      * result equals the single-machine one to the last bits of the sum, not only within float32 rounding per element.
      */
@@ -206,8 +206,9 @@ final class RowBatch {
 
     /**
      * Per-row weights as {@code (rows,)} for a metric (Keras averages each row's values, then weighs it) and as
-     * {@code (rows, 1, ...)} for a loss over maps, so that a row's weight broadcasts over its elements (Keras aligns
-     * ranks only one axis apart: its users pass such weights themselves).
+     * {@code (rows, 1, ...)} for a loss over maps, of the rank of the values ({@code valueRank} axes besides the
+     * rows: the row's shape without the class axis), so that a row's weight broadcasts over its elements (Keras
+     * aligns ranks only one axis apart: its users pass such weights themselves).
      */
     static int[] weightShape(int rows, int valueRank, boolean loss) {
         int[] s = new int[loss ? valueRank + 1 : 1];

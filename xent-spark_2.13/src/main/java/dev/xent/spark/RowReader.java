@@ -8,20 +8,26 @@ import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.SpecializedGetters;
 import org.apache.spark.sql.catalyst.expressions.Cast;
+import org.apache.spark.sql.catalyst.expressions.CreateArray;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.If;
+import org.apache.spark.sql.catalyst.expressions.IsNull;
+import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import scala.Option;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Reads rows straight from Spark's internal rows into an {@link XentAggregator}'s buffer: no input bean, no
  * {@code Vector} object, no copy of the row; a prediction is copied once, from Spark's memory into the batch. A row
  * holds the used arguments of {@code (label, prediction[, weight[, shape]])} ({@link #inputs}); numbers are read with
  * the row's own getter for their type (decimals are cast to double first), an {@code array<float>} prediction
- * computes in float32, other numeric arrays and ML vectors in float64. Same batches, same core calls, same null and
+ * computes in float32, other numeric arrays and ML vectors in float64; a number as the prediction (or as the target
+ * of a same-shape function) is made a one-element array. Same batches, same core calls, same null and
  * error rules as {@link XentAggregator#reduce}; used by {@link XentAggregate} (the SQL functions and
  * {@link XentFunctions#column}) and {@link RowScan} ({@link XentFunctions#aggregate}).
  *
@@ -44,6 +50,8 @@ final class RowReader implements Serializable {
     private final boolean predictionNulls;
     private final boolean hasWeight;
     private final boolean hasShape;
+    private final boolean scalarLabel;
+    private final boolean scalarPrediction;
     /** Where the label, prediction, weight and shape are in the rows {@link #add} reads ({@code -1}: absent). */
     private final int labelAt;
     private final int predictionAt;
@@ -51,11 +59,14 @@ final class RowReader implements Serializable {
     private final int shapeAt;
 
     /**
-     * A reader for arguments of the given types, which {@link Binding} accepted ({@code types[2]}, the weight, and
-     * {@code types[3]}, the shape, may be absent or {@code NullType}), reading rows laid out as {@link #inputs}.
+     * A reader for arguments as {@link Binding} accepted them ({@code types[2]}, the weight, and {@code types[3]}, the
+     * shape, may be absent or {@code NullType}), reading rows laid out as {@link #inputs}.
      */
-    RowReader(XentAggregator<?> agg, Binding binding, DataType[] types) {
+    RowReader(XentAggregator<?> agg, Binding binding) {
+        DataType[] types = binding.types;
         this.agg = agg;
+        this.scalarLabel = binding.scalarLabel;
+        this.scalarPrediction = binding.scalarPrediction;
         this.prediction = types[1].equals(SQLDataTypes.VectorType()) ? VECTOR : binding.float32 ? FLOATS : DOUBLES;
         this.labelArray = types[0] instanceof ArrayType;
         this.predictionNulls = types[1] instanceof ArrayType && ((ArrayType) types[1]).containsNull();
@@ -78,6 +89,8 @@ final class RowReader implements Serializable {
         this.predictionNulls = r.predictionNulls;
         this.hasWeight = r.hasWeight;
         this.hasShape = r.hasShape;
+        this.scalarLabel = r.scalarLabel;
+        this.scalarPrediction = r.scalarPrediction;
         this.labelAt = at[0];
         this.predictionAt = at[1];
         this.weightAt = hasWeight ? at[2] : -1;
@@ -91,15 +104,18 @@ final class RowReader implements Serializable {
 
     /**
      * The row this reader reads, from the arguments {@code (label, prediction[, weight[, shape]])}: the used ones,
-     * cast only where {@link #add} cannot read the type itself (decimal numbers, arrays of unusual element types).
+     * cast only where {@link #add} cannot read the type itself (decimal numbers, arrays of unusual element types),
+     * numbers read as one-element arrays made arrays.
      */
     List<Expression> inputs(List<Expression> args) {
         List<Expression> in = new ArrayList<>();
-        in.add(labelKind != NumberKind.CAST ? args.get(0)
-                : new Cast(args.get(0), labelArray ? DataTypes.createArrayType(DataTypes.DoubleType)
+        Expression label = scalarLabel ? asArray(args.get(0)) : args.get(0);
+        in.add(labelKind != NumberKind.CAST ? label
+                : new Cast(label, labelArray ? DataTypes.createArrayType(DataTypes.DoubleType)
                         : DataTypes.DoubleType, Option.empty()));
-        in.add(prediction == DOUBLES ? cast(args.get(1), DataTypes.createArrayType(DataTypes.DoubleType))
-                : args.get(1));
+        Expression prediction = scalarPrediction ? asArray(args.get(1)) : args.get(1);
+        in.add(this.prediction == DOUBLES ? cast(prediction, DataTypes.createArrayType(DataTypes.DoubleType))
+                : prediction);
         if (hasWeight) {
             in.add(weightKind != NumberKind.CAST ? args.get(2)
                     : new Cast(args.get(2), DataTypes.DoubleType, Option.empty()));
@@ -108,6 +124,12 @@ final class RowReader implements Serializable {
             in.add(cast(args.get(3), DataTypes.createArrayType(DataTypes.IntegerType)));
         }
         return in;
+    }
+
+    /** {@code array(e)}, or NULL when {@code e} is: a null number stays a null row, not a null element. */
+    static Expression asArray(Expression e) {
+        CreateArray array = new CreateArray(CollectionConverters.asScala(List.of(e)).toList(), false);
+        return new If(new IsNull(e), Literal.create(null, array.dataType()), array);
     }
 
     private static Expression cast(Expression e, DataType to) {

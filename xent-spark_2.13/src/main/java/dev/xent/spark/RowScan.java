@@ -34,7 +34,7 @@ final class RowScan implements FlatMapFunction<Iterator<InternalRow>, byte[]>, S
         for (byte[] part : parts) {
             XentBuffer b = new XentBuffer();
             b.setBytes(part);
-            total.plus(b);
+            reader.agg.merge(total, b);
         }
         return total;
     }

@@ -1,5 +1,7 @@
 package dev.xent.spark;
 
+import dev.xent.catalog.Catalog;
+import dev.xent.catalog.KerasFunction;
 import dev.xent.losses.Loss;
 import dev.xent.losses.Reduction;
 import dev.xent.ndarray.NdArray;
@@ -16,17 +18,22 @@ final class RowValues extends AbstractFunction4<Object, Object, Object, Object, 
 
     private static final long serialVersionUID = 1L;
 
-    private final Crossentropy kind;
+    /** The catalogue function's name ({@link KerasFunction} is not serializable). */
+    private final String functionName;
     private final XentOptions options;
     private final String function;
     private final boolean float32;
     private final boolean weighted;
     private final boolean shaped;
+    private final boolean integerLabels;
     private transient Loss loss;
+    /** The class axis in the batch (rows, ...shape), from the loss's arguments. */
+    private transient int axis;
 
-    RowValues(Crossentropy kind, XentOptions options, String function, boolean float32, boolean weighted,
+    RowValues(KerasFunction target, XentOptions options, String function, boolean float32, boolean weighted,
               boolean shaped) {
-        this.kind = kind;
+        this.functionName = target.name();
+        this.integerLabels = target.targets() == KerasFunction.Targets.LABELS;
         this.options = options;
         this.function = function;
         this.float32 = float32;
@@ -37,7 +44,8 @@ final class RowValues extends AbstractFunction4<Object, Object, Object, Object, 
 
     private Loss loss() {
         if (loss == null) {
-            loss = options.toBuilder().reduction(Reduction.NONE).build().loss(kind);
+            loss = options.toBuilder().reduction(Reduction.NONE).build().loss(Catalog.get(functionName));
+            axis = loss.arguments().asMap().containsKey("axis") ? loss.arguments().integer("axis") : -1;
         }
         return loss;
     }
@@ -79,12 +87,14 @@ final class RowValues extends AbstractFunction4<Object, Object, Object, Object, 
                 yPred = NdArray.of(d, 0, RowBatch.prepend(1, rowShape));
             }
         }
-        int[] labelShape;
+        int classAxis;
         try {
-            labelShape = XentAggregator.labelShape(kind, options.axis(), rowShape);
+            loss();
+            classAxis = XentAggregator.classAxis(axis, rowShape);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(function + ": " + e.getMessage(), e);
         }
+        int[] labelShape = integerLabels ? XentAggregator.without(rowShape, classAxis) : rowShape;
         double[] labels;
         if (label instanceof scala.collection.Seq) {
             scala.collection.Seq<?> seq = (scala.collection.Seq<?>) label;
@@ -100,9 +110,10 @@ final class RowValues extends AbstractFunction4<Object, Object, Object, Object, 
                     + "prediction of shape " + java.util.Arrays.toString(rowShape) + " needs "
                     + RowBatch.size(labelShape));
         }
-        NdArray yTrue = NdArray.of(labels, 0, RowBatch.prepend(1, labelShape));
+        NdArray yTrue = float32 && !integerLabels ? NdArray.of(toFloats(labels), 0, RowBatch.prepend(1, labelShape))
+                : NdArray.of(labels, 0, RowBatch.prepend(1, labelShape));
         NdArray sw = weighted ? NdArray.of(new double[] {((Number) weight).doubleValue()}, 0,
-                RowBatch.weightShape(1, labelShape.length, true)) : null;
+                RowBatch.weightShape(1, rowShape.length - 1, true)) : null;
         NdArray out;
         try {
             out = loss().call(yTrue, yPred, sw);
@@ -113,6 +124,15 @@ final class RowValues extends AbstractFunction4<Object, Object, Object, Object, 
             return out.getDouble(0);
         }
         return out.toDoubleArray();
+    }
+
+    /** Targets as float32 next to float32 predictions, as {@link RowBatch} gives them to the core. */
+    private static float[] toFloats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
     }
 
     private static boolean hasNull(Object o) {

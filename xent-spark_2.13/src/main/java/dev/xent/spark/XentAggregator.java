@@ -1,5 +1,8 @@
 package dev.xent.spark;
 
+import dev.xent.catalog.Arguments;
+import dev.xent.catalog.Catalog;
+import dev.xent.catalog.KerasFunction;
 import dev.xent.losses.Loss;
 import dev.xent.losses.LossState;
 import dev.xent.losses.Reduction;
@@ -11,9 +14,10 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.expressions.Aggregator;
 
 /**
- * A typed Spark {@link Aggregator} for a xent metric or reduced loss. Its buffer holds the core's state and its
- * {@code merge} is the core's {@code plus}, so the result equals the single-machine result (up to the rounding of a
- * double sum, far below 1e-12 relative) for any partitioning and any order: {@code zero} is a new state,
+ * A typed Spark {@link Aggregator} for the metric or reduced loss of any {@link Catalog} function. Its buffer holds
+ * the core's state and its {@code merge} is the core's {@code plus}, so the result equals the single-machine result
+ * (up to the rounding of a double sum, far below 1e-12 relative) for any partitioning and any order: {@code zero} is
+ * a new state,
  * {@code reduce} is {@code updateState} (rows are gathered and handed to the core
  * {@link XentOptions#batchRows() batchRows} at a time), {@code merge} is {@code merge}, {@code finish} is
  * {@code result}.
@@ -22,9 +26,13 @@ import org.apache.spark.sql.expressions.Aggregator;
  * Dataset<XentInput> rows = spark.createDataset(List.of(
  *     XentInput.sparse(1, new float[] {0.05f, 0.95f, 0f}),
  *     XentInput.sparse(2, new float[] {0.1f, 0.8f, 0.1f})), XentInput.encoder());
- * rows.select(XentAggregator.metric(Crossentropy.SPARSE_CATEGORICAL, XentOptions.defaults(), false).toColumn())
- *     .first();   // 1.1769392
+ * KerasFunction scce = Catalog.get("sparse_categorical_crossentropy");
+ * rows.select(XentAggregator.metric(scce, XentOptions.defaults(), false).toColumn()).first();   // 1.1769392
  * }</pre>
+ *
+ * <p>Rows: a row is a sample; its prediction is the sample's values (one class axis, or with a shape a flattened
+ * map), and every row of an aggregation must have the first row's number of classes (the size of the axis the
+ * function reduces): a row with another fails the job naming it, as does a merge of partitions that disagree.
  *
  * <p>Nulls: a row whose label, prediction or (when {@code weighted}) weight is null fails the job with an error
  * naming the partition, the row's index in it and its values, unless {@link XentOptions#skipNulls()}; skipped rows
@@ -45,57 +53,73 @@ public abstract class XentAggregator<OUT> extends Aggregator<XentInput, XentBuff
 
     private static final long serialVersionUID = 1L;
 
-    final Crossentropy kind;
+    /** The function's name: {@link KerasFunction} is not serializable, the catalogue gives it back. */
+    private final String functionName;
     final boolean isLoss;
     final XentOptions options;
     final boolean weighted;
+    /** Whether the function's targets are integer labels (else arrays of the prediction's shape). */
+    final boolean labels;
+    /** The class axis (the axis the function reduces) in the batch {@code (rows, ...shape)}: -1 or the argument. */
+    final int axis;
+    private transient KerasFunction function;
     private transient MeanMetricWrapper metric;
     private transient Loss loss;
 
-    XentAggregator(Crossentropy kind, boolean isLoss, XentOptions options, boolean weighted) {
-        this.kind = kind;
+    XentAggregator(KerasFunction function, boolean isLoss, XentOptions options, boolean weighted) {
+        this.function = function;
+        this.functionName = function.name();
         this.isLoss = isLoss;
         this.options = options;
         this.weighted = weighted;
+        this.labels = function.targets() == KerasFunction.Targets.LABELS;
         // Fail on the driver, at construction, for options that do not apply.
+        Arguments args;
         if (isLoss) {
             if (options.reduction() == Reduction.NONE) {
                 throw new IllegalArgumentException("reduction (none) has no aggregate; use the per-row values "
                         + "function, or a reducing reduction");
             }
-            options.loss(kind);
+            args = loss().arguments();
         } else {
-            options.metric(kind);
+            args = metric().arguments();
         }
+        this.axis = args.asMap().containsKey("axis") ? args.integer("axis") : -1;
     }
 
     /**
-     * The metric ({@code keras.metrics.SparseCategoricalCrossentropy} or {@code CategoricalCrossentropy}).
+     * The metric of {@code function} ({@code keras.metrics.NAME}, or Keras's {@code MeanMetricWrapper} of the
+     * function when Keras has no metric class for it).
      *
      * @param weighted whether rows carry a weight (then a null weight is a null row); unweighted rows must not
-     * @throws IllegalArgumentException when an option does not apply to {@code kind}
+     * @throws IllegalArgumentException when an option does not apply to the function's metric
      */
-    public static XentAggregator<Double> metric(Crossentropy kind, XentOptions options, boolean weighted) {
-        return new ResultAggregator(kind, false, options, weighted);
+    public static XentAggregator<Double> metric(KerasFunction function, XentOptions options, boolean weighted) {
+        return new ResultAggregator(function, false, options, weighted);
     }
 
     /**
      * The reduced loss with {@link XentOptions#reduction()}, exactly additive over rows with per-row weights.
      *
-     * @throws IllegalArgumentException when the reduction is {@code none} or an option does not apply
+     * @throws IllegalArgumentException when the function has no loss, the reduction is {@code none} or an option
+     *     does not apply
      */
-    public static XentAggregator<Double> loss(Crossentropy kind, XentOptions options, boolean weighted) {
-        return new ResultAggregator(kind, true, options, weighted);
+    public static XentAggregator<Double> loss(KerasFunction function, XentOptions options, boolean weighted) {
+        return new ResultAggregator(function, true, options, weighted);
     }
 
     /** As {@link #metric} or {@link #loss}, with the state and row counts. */
-    public static XentAggregator<XentSummary> summary(Crossentropy kind, boolean isLoss, XentOptions options,
+    public static XentAggregator<XentSummary> summary(KerasFunction function, boolean isLoss, XentOptions options,
                                                       boolean weighted) {
-        return new SummaryAggregator(kind, isLoss, options, weighted);
+        return new SummaryAggregator(function, isLoss, options, weighted);
     }
 
-    public Crossentropy kind() {
-        return kind;
+    /** The catalogue function this aggregator computes. */
+    public KerasFunction function() {
+        if (function == null) {
+            function = Catalog.get(functionName);
+        }
+        return function;
     }
 
     public boolean isLoss() {
@@ -117,14 +141,14 @@ public abstract class XentAggregator<OUT> extends Aggregator<XentInput, XentBuff
 
     private MeanMetricWrapper metric() {
         if (metric == null) {
-            metric = options.metric(kind);
+            metric = options.metric(function());
         }
         return metric;
     }
 
     private Loss loss() {
         if (loss == null) {
-            loss = options.loss(kind);
+            loss = options.loss(function());
         }
         return loss;
     }
@@ -170,24 +194,40 @@ public abstract class XentAggregator<OUT> extends Aggregator<XentInput, XentBuff
 
     /**
      * The batch that takes a row of this layout: the pending one, or a new one after handing the pending rows to
-     * the core. Checks the row's shape and label count, naming the row.
+     * the core. Checks the row's shape, its number of classes against earlier rows' and its label count, naming the
+     * row.
      */
     RowBatch batchFor(XentBuffer b, long row, boolean f32, int length, int[] shape, double[] labelArray,
                       java.util.function.Supplier<String> describe) {
         RowBatch batch = b.pending;
-        // The common case: a row like the previous ones, (classes,) with one label; no shapes to work out.
+        // The common case: a row like the previous ones, (classes,) with its labels; no shapes to work out.
         if (batch != null && shape == null && batch.float32 == f32 && batch.rowShape.length == 1
                 && batch.rowSize == length && (labelArray != null ? labelArray.length == batch.labelSize
                         : batch.labelSize == 1 && batch.labelShape.length == 0)) {
             return batch;
         }
-        if (shape == null) {
+        boolean shaped = shape != null;
+        if (!shaped) {
             shape = new int[] {length};
         } else if (RowBatch.size(shape) != length) {
             throw rowError("row " + row + " has shape " + java.util.Arrays.toString(shape) + " ("
                     + RowBatch.size(shape) + " elements) but its prediction has " + length + " elements", null);
         }
-        int[] labelShape = labelShape(shape, row);
+        int classAxis;
+        try {
+            classAxis = classAxis(axis, shape);
+        } catch (IllegalArgumentException e) {
+            throw rowError("row " + row + ": " + e.getMessage(), null);
+        }
+        int classes = shape[classAxis];
+        if (b.classes == 0) {
+            b.classes = classes;
+        } else if (b.classes != classes) {
+            throw rowError("row " + row + " has " + (shaped ? "shape " + java.util.Arrays.toString(shape) + ", with "
+                    + classes + " classes," : "a prediction of " + classes + " classes") + " but earlier rows have "
+                    + b.classes + "; every row must have the same number of classes (" + describe.get() + ")", null);
+        }
+        int[] labelShape = labels ? without(shape, classAxis) : shape;
         int labelLength = RowBatch.size(labelShape);
         if (labelArray != null ? labelArray.length != labelLength : labelLength != 1) {
             throw rowError("row " + row + " has " + (labelArray != null ? labelArray.length : 1)
@@ -204,20 +244,13 @@ public abstract class XentAggregator<OUT> extends Aggregator<XentInput, XentBuff
         return batch;
     }
 
-
-    private int[] labelShape(int[] shape, long row) {
-        try {
-            return labelShape(kind, options.axis(), shape);
-        } catch (IllegalArgumentException e) {
-            throw rowError("row " + row + ": " + e.getMessage(), null);
-        }
-    }
-
-    /** A row's label shape: its shape without the class axis (sparse), or its whole shape (categorical). */
-    static int[] labelShape(Crossentropy kind, int axis, int[] shape) {
-        if (kind == Crossentropy.CATEGORICAL) {
-            return shape;
-        }
+    /**
+     * The index in a row's {@code shape} of the class axis (the axis the function reduces), {@code axis} counting in
+     * the batch {@code (rows, ...shape)} as Keras counts it.
+     *
+     * @throws IllegalArgumentException when {@code axis} names no axis of the row, or the batch axis
+     */
+    static int classAxis(int axis, int[] shape) {
         int rank = shape.length + 1;
         int a = axis < 0 ? axis + rank : axis;
         if (a < 1 || a >= rank) {
@@ -225,10 +258,15 @@ public abstract class XentAggregator<OUT> extends Aggregator<XentInput, XentBuff
                     + java.util.Arrays.toString(shape) + " in the batch (rows, ...shape), i.e. be in [" + (1 - rank)
                     + ", -1] or [1, " + (rank - 1) + "]");
         }
+        return a - 1;
+    }
+
+    /** {@code shape} without axis {@code i}: a row's label shape (integer labels) or the shape of its values. */
+    static int[] without(int[] shape, int i) {
         int[] s = new int[shape.length - 1];
-        for (int i = 0, j = 0; i < shape.length; i++) {
-            if (i != a - 1) {
-                s[j++] = shape[i];
+        for (int k = 0, j = 0; k < shape.length; k++) {
+            if (k != i) {
+                s[j++] = shape[k];
             }
         }
         return s;
@@ -247,12 +285,21 @@ public abstract class XentAggregator<OUT> extends Aggregator<XentInput, XentBuff
     IllegalArgumentException rowError(String message, Throwable cause) {
         TaskContext task = TaskContext.get();
         String where = task == null ? "" : " in partition " + task.partitionId();
-        return new IllegalArgumentException(kind.kerasName() + (isLoss ? " loss" : "") + where + ": " + message,
+        return new IllegalArgumentException(functionName + (isLoss ? " loss" : "") + where + ": " + message,
                 cause);
     }
 
+    /**
+     * {@code b2}'s rows and state added to {@code b1}.
+     *
+     * @throws IllegalArgumentException when their rows have different numbers of classes
+     */
     @Override
     public XentBuffer merge(XentBuffer b1, XentBuffer b2) {
+        if (b1.classes != 0 && b2.classes != 0 && b1.classes != b2.classes) {
+            throw rowError("rows of " + b1.classes + " and of " + b2.classes + " classes meet when partitions are"
+                    + " merged; every row must have the same number of classes", null);
+        }
         b1.plus(b2);
         return b1;
     }
@@ -275,8 +322,8 @@ public abstract class XentAggregator<OUT> extends Aggregator<XentInput, XentBuff
     static final class ResultAggregator extends XentAggregator<Double> {
         private static final long serialVersionUID = 1L;
 
-        ResultAggregator(Crossentropy kind, boolean isLoss, XentOptions options, boolean weighted) {
-            super(kind, isLoss, options, weighted);
+        ResultAggregator(KerasFunction function, boolean isLoss, XentOptions options, boolean weighted) {
+            super(function, isLoss, options, weighted);
         }
 
         @Override
@@ -294,8 +341,8 @@ public abstract class XentAggregator<OUT> extends Aggregator<XentInput, XentBuff
     static final class SummaryAggregator extends XentAggregator<XentSummary> {
         private static final long serialVersionUID = 1L;
 
-        SummaryAggregator(Crossentropy kind, boolean isLoss, XentOptions options, boolean weighted) {
-            super(kind, isLoss, options, weighted);
+        SummaryAggregator(KerasFunction function, boolean isLoss, XentOptions options, boolean weighted) {
+            super(function, isLoss, options, weighted);
         }
 
         @Override

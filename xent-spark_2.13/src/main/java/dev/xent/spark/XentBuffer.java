@@ -8,19 +8,23 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The aggregation buffer of an {@link XentAggregator}: the core's state ({@link MeanState} for a metric,
- * {@link LossState} for a loss), the rows read and skipped, and rows not yet handed to the core.
+ * {@link LossState} for a loss), the rows read and skipped, the rows' number of classes, and rows not yet handed to
+ * the core.
  *
  * <p>Spark keeps the buffer as this object while it reads a partition and encodes it only to ship it, through the
  * single bean property {@link #getBytes() bytes}: reading it first hands any gathered rows to the core. The encoding
- * starts with the magic {@code XSPK} and a version, then the row counts, then the core's own encoding
- * ({@link MeanState#toBytes()}) or, for a loss, the reduction's Keras name and its two sums.
+ * starts with the magic {@code XSPK} and a version, then the row counts, the number of classes (version 2; 0 before
+ * the first row), then the core's own encoding ({@link MeanState#toBytes()}) or, for a loss, the reduction's Keras
+ * name and its two sums. Version 1 (without the number of classes) stays readable.
  *
  * <p>Not thread-safe: Spark confines a buffer to one task.
  */
 public final class XentBuffer {
 
     static final int MAGIC = 0x5853504B;
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
+    /** The first version: no number of classes. */
+    static final byte VERSION_1 = 1;
     private static final byte METRIC = 0;
     private static final byte LOSS = 1;
 
@@ -28,6 +32,8 @@ public final class XentBuffer {
     LossState lossState;
     long rows;
     long skipped;
+    /** The size of the class axis of the rows seen; 0 before the first row (or when decoded from version 1). */
+    int classes;
     /** Rows gathered for the next core call; null after decoding or before the first row. */
     transient RowBatch pending;
 
@@ -64,6 +70,7 @@ public final class XentBuffer {
         }
         rows += other.rows;
         skipped += other.skipped;
+        classes = classes != 0 ? classes : other.classes;
     }
 
     double result() {
@@ -75,8 +82,10 @@ public final class XentBuffer {
         flush();
         byte[] core = meanState != null ? meanState.toBytes()
                 : lossState.reduction().kerasName().getBytes(StandardCharsets.US_ASCII);
-        ByteBuffer b = ByteBuffer.allocate(4 + 1 + 1 + 8 + 8 + (meanState != null ? core.length : 1 + core.length + 16));
-        b.putInt(MAGIC).put(VERSION).put(meanState != null ? METRIC : LOSS).putLong(rows).putLong(skipped);
+        ByteBuffer b = ByteBuffer.allocate(4 + 1 + 1 + 8 + 8 + 4
+                + (meanState != null ? core.length : 1 + core.length + 16));
+        b.putInt(MAGIC).put(VERSION).put(meanState != null ? METRIC : LOSS).putLong(rows).putLong(skipped)
+                .putInt(classes);
         if (meanState != null) {
             b.put(core);
         } else {
@@ -93,13 +102,14 @@ public final class XentBuffer {
                     + " bytes) must start with the magic XSPK");
         }
         byte version = b.get();
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_1) {
             throw new IllegalArgumentException("encoded XentBuffer version " + version + " is not readable; "
-                    + "this build reads version " + VERSION);
+                    + "this build reads versions " + VERSION_1 + " and " + VERSION);
         }
         byte kind = b.get();
         rows = b.getLong();
         skipped = b.getLong();
+        classes = version == VERSION_1 ? 0 : b.getInt();
         pending = null;
         if (kind == METRIC) {
             byte[] core = new byte[b.remaining()];
@@ -118,6 +128,6 @@ public final class XentBuffer {
     @Override
     public String toString() {
         return "XentBuffer{" + (meanState != null ? meanState : lossState) + ", rows=" + rows + ", skipped="
-                + skipped + "}";
+                + skipped + ", classes=" + classes + "}";
     }
 }

@@ -1,5 +1,7 @@
 package dev.xent.spark;
 
+import dev.xent.catalog.Catalog;
+import dev.xent.catalog.KerasFunction;
 import dev.xent.spark.internal.Binding;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,22 +23,31 @@ import scala.Option;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * SQL functions for the cross-entropies, with options fixed at registration, and the same computation over a
- * {@link Dataset}'s columns. {@link #register(SparkSession, XentOptions)} adds, for {@code NAME} in
- * {@code sparse_categorical_crossentropy} and {@code categorical_crossentropy}:
+ * SQL functions for every function of the {@link Catalog}, with options fixed at registration, and the same
+ * computation over a {@link Dataset}'s columns. {@link #register(SparkSession, XentOptions)} adds, for each
+ * catalogue function {@code NAME} (such as {@code sparse_categorical_crossentropy}, {@code binary_crossentropy},
+ * {@code top_k_categorical_accuracy}):
  * <ul>
  *   <li>{@code xent_NAME(label, prediction[, weight[, shape]])}: the metric (a double);</li>
+ *   <li>{@code xent_NAME_summary(...)}: the metric as a struct {@code <count, result, rows, skipped, total>}
+ *       (see {@link XentSummary});</li>
+ * </ul>
+ * and for the functions that have a loss in Keras (all but the accuracies):
+ * <ul>
  *   <li>{@code xent_NAME_loss(...)}: the loss with the registered reduction (a double);</li>
- *   <li>{@code xent_NAME_summary(...)}, {@code xent_NAME_loss_summary(...)}: a struct
- *       {@code <count, result, rows, skipped, total>} (see {@link XentSummary});</li>
+ *   <li>{@code xent_NAME_loss_summary(...)}: the loss as the same struct;</li>
  *   <li>{@code xent_NAME_values(...)}: per row, the loss with {@code reduction = none}: a double, or for rows with
  *       a {@code shape} an {@code array<double>} of the row's values without the class axis.</li>
  * </ul>
- * A prediction is an {@code array<float>} (computed in float32), an {@code array<double>} or an ML {@code Vector}
- * (float64), the row's class probabilities or logits; with {@code shape} (such as {@code array(4, 4, 3)}) it is a
- * flattened row-major map, and a sparse label is then the flattened map of class indices. Sparse labels are int,
- * bigint or double holding whole numbers; categorical labels are numeric arrays. A {@code NULL} weight or shape
- * argument means none.
+ * A row is a sample. Its prediction is an {@code array<float>} (computed in float32), an {@code array<double>} or an
+ * ML {@code Vector} (float64): the sample's class axis (probabilities, logits or scores), which every function
+ * reduces; with {@code shape} (such as {@code array(4, 4, 3)}) it is a flattened row-major map, class axis included.
+ * A number as the prediction is a class axis of one element (a Keras batch of shape {@code (rows, 1)}: one
+ * probability per row for {@code binary_crossentropy}). Labels follow the function's
+ * {@link KerasFunction#targets() targets}: integer labels (int, bigint or double holding whole numbers; for maps the
+ * flattened array of class indices) for the sparse functions; for the others a numeric array of targets of the
+ * prediction's shape, or a number when the prediction has one element. Every row must have the first row's number
+ * of classes. A {@code NULL} weight or shape argument means none.
  *
  * <pre>{@code
  * XentFunctions.register(spark, XentOptions.defaults());
@@ -64,8 +75,9 @@ public final class XentFunctions {
 
     /**
      * Registers the functions as {@code prefix + NAME...}, so that several option sets can live in one session
-     * (for example {@code xent_logits_} with {@code fromLogits}). Options that do not apply to one cross-entropy
-     * make that cross-entropy's functions fail when called, naming the option.
+     * (for example {@code xent_logits_} with {@code fromLogits}). Options that do not apply to a function (such as
+     * {@code gamma} for {@code categorical_crossentropy}) make that function's SQL functions fail when called,
+     * naming the option.
      *
      * @throws IllegalArgumentException when the session is not a classic session
      */
@@ -76,59 +88,68 @@ public final class XentFunctions {
         }
         FunctionRegistry registry = ((org.apache.spark.sql.classic.SparkSession) spark).sessionState()
                 .functionRegistry();
-        for (Crossentropy kind : Crossentropy.values()) {
-            String base = prefix + kind.kerasName();
-            registerAggregate(registry, base, kind, false, false, options);
-            registerAggregate(registry, base + "_summary", kind, false, true, options);
-            registerAggregate(registry, base + "_loss", kind, true, false, options);
-            registerAggregate(registry, base + "_loss_summary", kind, true, true, options);
-            registerValues(registry, base + "_values", kind, options);
+        for (KerasFunction f : Catalog.all()) {
+            String base = prefix + f.name();
+            registerAggregate(registry, base, f, false, false, options);
+            registerAggregate(registry, base + "_summary", f, false, true, options);
+            if (f.hasLoss()) {
+                registerAggregate(registry, base + "_loss", f, true, false, options);
+                registerAggregate(registry, base + "_loss_summary", f, true, true, options);
+                registerValues(registry, base + "_values", f, options);
+            }
         }
     }
 
-    /** The names {@link #register(SparkSession, XentOptions, String)} registers. */
+    /** The names {@link #register(SparkSession, XentOptions, String)} registers, in the catalogue's order. */
     public static List<String> functionNames(String prefix) {
         List<String> names = new ArrayList<>();
-        for (Crossentropy kind : Crossentropy.values()) {
-            String base = prefix + kind.kerasName();
+        for (KerasFunction f : Catalog.all()) {
+            String base = prefix + f.name();
             names.add(base);
             names.add(base + "_summary");
-            names.add(base + "_loss");
-            names.add(base + "_loss_summary");
-            names.add(base + "_values");
+            if (f.hasLoss()) {
+                names.add(base + "_loss");
+                names.add(base + "_loss_summary");
+                names.add(base + "_values");
+            }
         }
         return names;
     }
 
-    private static void registerAggregate(FunctionRegistry registry, String name, Crossentropy kind, boolean isLoss,
-                                          boolean summary, XentOptions options) {
+    private static void registerAggregate(FunctionRegistry registry, String name, KerasFunction function,
+                                          boolean isLoss, boolean summary, XentOptions options) {
         registry.createOrReplaceTempFunction(name, children -> {
             List<Expression> args = CollectionConverters.asJava(children);
-            DataType[] types = typesOf(args);
-            RowReader reader = reader(kind, isLoss, summary, options, name, types);
+            RowReader reader = reader(function, isLoss, summary, options, name, typesOf(args));
             return XentAggregate.of(reader, args, name, summary);
         }, "scala_udf");
     }
 
     /** The reader for arguments of these types; throws when a type cannot be used or an option does not apply. */
-    private static RowReader reader(Crossentropy kind, boolean isLoss, boolean summary, XentOptions options,
-                                    String function, DataType[] types) {
-        Binding b = Binding.of(kind, function, types);
-        XentAggregator<?> agg = summary ? XentAggregator.summary(kind, isLoss, options, b.weighted)
-                : isLoss ? XentAggregator.loss(kind, options, b.weighted)
-                : XentAggregator.metric(kind, options, b.weighted);
-        return new RowReader(agg, b, types);
+    private static RowReader reader(KerasFunction function, boolean isLoss, boolean summary, XentOptions options,
+                                    String name, DataType[] types) {
+        Binding b = Binding.of(function, name, types);
+        XentAggregator<?> agg = summary ? XentAggregator.summary(function, isLoss, options, b.weighted)
+                : isLoss ? XentAggregator.loss(function, options, b.weighted)
+                : XentAggregator.metric(function, options, b.weighted);
+        return new RowReader(agg, b);
     }
 
-    private static void registerValues(FunctionRegistry registry, String name, Crossentropy kind,
+    private static void registerValues(FunctionRegistry registry, String name, KerasFunction function,
                                        XentOptions options) {
         registry.createOrReplaceTempFunction(name, children -> {
             List<Expression> args = new ArrayList<>(CollectionConverters.asJava(children));
-            Binding b = Binding.of(kind, name, typesOf(args));
+            Binding b = Binding.of(function, name, typesOf(args));
+            if (b.scalarLabel) {
+                args.set(0, RowReader.asArray(args.get(0)));
+            }
+            if (b.scalarPrediction) {
+                args.set(1, RowReader.asArray(args.get(1)));
+            }
             while (args.size() < 4) {
                 args.add(Literal.create(null, DataTypes.NullType));
             }
-            RowValues f = new RowValues(kind, options, name, b.float32, b.weighted, b.shaped);
+            RowValues f = new RowValues(function, options, name, b.float32, b.weighted, b.shaped);
             DataType type = b.shaped ? DataTypes.createArrayType(DataTypes.DoubleType, false) : DataTypes.DoubleType;
             return new ScalaUDF(f, type, CollectionConverters.asScala(args).toList(),
                     CollectionConverters.asScala(List.<Option<
@@ -151,23 +172,26 @@ public final class XentFunctions {
      * the driver in partition order (no aggregate operator); otherwise the {@link XentAggregator} runs through
      * {@code functions.udaf}. Both give the same state.
      *
+     * @param function any catalogue function
+     * @param isLoss the loss (with {@link XentOptions#reduction()}) rather than the metric
      * @param weightCol a numeric column, or null for none
      * @param shapeCol an integer-array column, or null for rows of shape {@code (classes,)}
-     * @throws IllegalArgumentException for a missing column, an unusable type, or an option that does not apply
+     * @throws IllegalArgumentException for a missing column, an unusable type, an option that does not apply, or a
+     *     loss of a function without one
      */
-    public static XentSummary aggregate(Dataset<?> data, Crossentropy kind, boolean isLoss, XentOptions options,
+    public static XentSummary aggregate(Dataset<?> data, KerasFunction function, boolean isLoss, XentOptions options,
                                         String labelCol, String predictionCol, String weightCol, String shapeCol) {
         if (data instanceof org.apache.spark.sql.classic.Dataset) {
             List<String> names = argumentNames(labelCol, predictionCol, weightCol, shapeCol);
             DataType[] types = argumentTypes(data, names);
-            RowReader reader = reader(kind, isLoss, true, options, functionName(kind, isLoss), types);
+            RowReader reader = reader(function, isLoss, true, options, functionName(function, isLoss), types);
             List<Column> inputs = new ArrayList<>();
             for (Expression e : reader.inputs(columnExpressions(data, names))) {
                 inputs.add(ExpressionUtils$.MODULE$.column(e));
             }
             return XentAggregator.summarize(RowScan.run(data, reader, inputs));
         }
-        Row r = data.select(column(data, kind, isLoss, options, labelCol, predictionCol, weightCol, shapeCol))
+        Row r = data.select(column(data, function, isLoss, options, labelCol, predictionCol, weightCol, shapeCol))
                 .first().getStruct(0);
         XentSummary s = new XentSummary();
         s.setCount(r.getDouble(r.fieldIndex("count")));
@@ -178,8 +202,20 @@ public final class XentFunctions {
         return s;
     }
 
-    private static String functionName(Crossentropy kind, boolean isLoss) {
-        return isLoss ? kind.kerasName() + " loss" : kind.kerasName();
+    /**
+     * As {@link #aggregate(Dataset, KerasFunction, boolean, XentOptions, String, String, String, String)} for the
+     * catalogue function {@code name} names (a function or class name, such as {@code binary_crossentropy} or
+     * {@code BinaryCrossentropy}).
+     *
+     * @throws IllegalArgumentException for a name no catalogue function has, listing the names
+     */
+    public static XentSummary aggregate(Dataset<?> data, String name, boolean isLoss, XentOptions options,
+                                        String labelCol, String predictionCol, String weightCol, String shapeCol) {
+        return aggregate(data, Catalog.get(name), isLoss, options, labelCol, predictionCol, weightCol, shapeCol);
+    }
+
+    private static String functionName(KerasFunction function, boolean isLoss) {
+        return isLoss ? function.name() + " loss" : function.name();
     }
 
     /** The columns {@code names} (null for an absent argument) as expressions to build a column from. */
@@ -218,33 +254,46 @@ public final class XentFunctions {
      * On a classic session it is the SQL functions' aggregate, which reads Spark's internal rows; otherwise the
      * {@link XentAggregator} through {@code functions.udaf}.
      *
-     * @throws IllegalArgumentException for a missing column, an unusable type, or an option that does not apply
+     * @throws IllegalArgumentException for a missing column, an unusable type, an option that does not apply, or a
+     *     loss of a function without one
      */
-    public static Column column(Dataset<?> data, Crossentropy kind, boolean isLoss, XentOptions options,
+    public static Column column(Dataset<?> data, KerasFunction function, boolean isLoss, XentOptions options,
                                 String labelCol, String predictionCol, String weightCol, String shapeCol) {
         if (!(data instanceof org.apache.spark.sql.classic.Dataset)) {
-            return typedColumn(data, kind, isLoss, options, labelCol, predictionCol, weightCol, shapeCol);
+            return typedColumn(data, function, isLoss, options, labelCol, predictionCol, weightCol, shapeCol);
         }
         List<String> names = argumentNames(labelCol, predictionCol, weightCol, shapeCol);
-        String function = functionName(kind, isLoss);
-        RowReader reader = reader(kind, isLoss, true, options, function, argumentTypes(data, names));
+        RowReader reader = reader(function, isLoss, true, options, functionName(function, isLoss),
+                argumentTypes(data, names));
         return ExpressionUtils$.MODULE$.column(XentAggregate.of(reader, columnExpressions(data, names),
-                kind.kerasName() + (isLoss ? "_loss" : ""), true));
+                function.name() + (isLoss ? "_loss" : ""), true));
+    }
+
+    /** As {@link #column(Dataset, KerasFunction, boolean, XentOptions, String, String, String, String)} by name. */
+    public static Column column(Dataset<?> data, String name, boolean isLoss, XentOptions options,
+                                String labelCol, String predictionCol, String weightCol, String shapeCol) {
+        return column(data, Catalog.get(name), isLoss, options, labelCol, predictionCol, weightCol, shapeCol);
     }
 
     /** As {@link #column}, always through the typed {@link XentAggregator} and {@code functions.udaf}. */
-    static Column typedColumn(Dataset<?> data, Crossentropy kind, boolean isLoss, XentOptions options,
+    static Column typedColumn(Dataset<?> data, KerasFunction function, boolean isLoss, XentOptions options,
                               String labelCol, String predictionCol, String weightCol, String shapeCol) {
         List<String> names = argumentNames(labelCol, predictionCol, weightCol, shapeCol);
         DataType[] types = argumentTypes(data, names);
-        Binding b = Binding.of(kind, functionName(kind, isLoss), types);
-        XentAggregator<XentSummary> agg = XentAggregator.summary(kind, isLoss, options, b.weighted);
+        Binding b = Binding.of(function, functionName(function, isLoss), types);
+        XentAggregator<XentSummary> agg = XentAggregator.summary(function, isLoss, options, b.weighted);
         Column[] cols = new Column[b.argumentOf.length];
         for (int i = 0; i < cols.length; i++) {
-            if (b.argumentOf[i] < 0) {
+            int a = b.argumentOf[i];
+            if (a < 0) {
                 cols[i] = functions.lit(null).cast(Binding.fieldType(i));
             } else {
-                Column arg = nullIfNullElement(data.col(names.get(b.argumentOf[i])), types[b.argumentOf[i]]);
+                Column arg = data.col(names.get(a));
+                if ((a == 0 && b.scalarLabel) || (a == 1 && b.scalarPrediction)) {
+                    arg = functions.when(arg.isNull(), functions.lit(null).cast(b.types[a]))
+                            .otherwise(functions.array(arg));
+                }
+                arg = nullIfNullElement(arg, b.types[a]);
                 cols[i] = b.castTo[i] == null ? arg : arg.cast(b.castTo[i]);
             }
         }

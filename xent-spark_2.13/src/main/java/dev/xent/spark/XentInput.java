@@ -10,13 +10,14 @@ import org.apache.spark.sql.Encoders;
  * One row for an {@link XentAggregator}, as a Java bean so that Spark decodes primitive arrays without boxing:
  * exactly one prediction ({@code floatPrediction} computes in float32, {@code doublePrediction} and
  * {@code vectorPrediction} in float64, as Keras computes in the prediction's dtype), a sparse {@code label} or a
- * {@code labels} array (sparse segmentation maps, categorical targets), an optional {@code weight} and an optional
- * {@code shape} of the flattened prediction (default {@code (classes,)}).
+ * {@code labels} array (sparse segmentation maps, targets of the prediction's shape), an optional {@code weight}
+ * and an optional {@code shape} of the flattened prediction (default {@code (classes,)}).
  *
  * <pre>{@code
  * XentInput row = XentInput.sparse(1, new float[] {0.05f, 0.95f, 0f});
  * Dataset<XentInput> ds = spark.createDataset(List.of(row), XentInput.encoder());
- * ds.select(XentAggregator.metric(Crossentropy.SPARSE_CATEGORICAL, XentOptions.defaults(), false).toColumn());
+ * ds.select(XentAggregator.metric(Catalog.get("sparse_categorical_crossentropy"), XentOptions.defaults(), false)
+ *     .toColumn());
  * }</pre>
  *
  * <p>Mutable (Spark fills it through its setters); not thread-safe.
@@ -41,7 +42,7 @@ public final class XentInput implements Serializable {
         return Encoders.bean(XentInput.class);
     }
 
-    /** A sparse row: an integer label and float32 predictions. */
+    /** A row of a function with integer labels (the sparse ones): a label and float32 predictions. */
     public static XentInput sparse(double label, float[] prediction) {
         XentInput in = new XentInput();
         in.setLabel(label);
@@ -49,7 +50,7 @@ public final class XentInput implements Serializable {
         return in;
     }
 
-    /** A sparse row: an integer label and float64 predictions. */
+    /** A row of a function with integer labels (the sparse ones): a label and float64 predictions. */
     public static XentInput sparse(double label, double[] prediction) {
         XentInput in = new XentInput();
         in.setLabel(label);
@@ -57,7 +58,10 @@ public final class XentInput implements Serializable {
         return in;
     }
 
-    /** A categorical row: a target array and float32 predictions of the same length. */
+    /**
+     * A row of a function whose targets have the prediction's shape (categorical, binary, KL divergence, Poisson...):
+     * a target array and float32 predictions of the same length.
+     */
     public static XentInput categorical(double[] target, float[] prediction) {
         XentInput in = new XentInput();
         in.setLabels(target);
@@ -65,7 +69,7 @@ public final class XentInput implements Serializable {
         return in;
     }
 
-    /** A categorical row: a target array and float64 predictions of the same length. */
+    /** As {@link #categorical(double[], float[])} with float64 predictions. */
     public static XentInput categorical(double[] target, double[] prediction) {
         XentInput in = new XentInput();
         in.setLabels(target);

@@ -1,53 +1,56 @@
 package dev.xent.spark;
 
+import dev.xent.catalog.Argument;
+import dev.xent.catalog.Catalog;
+import dev.xent.catalog.KerasFunction;
 import dev.xent.losses.Loss;
 import dev.xent.losses.Reduction;
 import dev.xent.metrics.MeanMetricWrapper;
 import dev.xent.ndarray.DType;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * Keras's options for the cross-entropies, plus how the Spark adapters treat null rows, fixed when a function is
- * registered or an aggregator is made. Options that one cross-entropy does not have ({@code ignoreClass} for
- * categorical, {@code labelSmoothing} for sparse) are refused when that function is used, not silently dropped.
+ * The arguments of the Keras functions by Keras's names (and xent's extensions), the losses' reduction, the dtype,
+ * and how the Spark adapters treat null rows and batch rows: fixed when functions are registered or an aggregator is
+ * made. One set of options serves every function of the {@link Catalog}; each function takes the arguments it has. An
+ * argument that a function does not have is refused when that function is used, naming the argument and the
+ * function, unless it has its Keras default ({@code label_smoothing} 0 is fine for
+ * {@code sparse_categorical_crossentropy}, 0.1 is not).
  *
  * <pre>{@code
- * XentOptions options = XentOptions.builder().fromLogits(true).ignoreClass(255).skipNulls(true).build();
- * XentFunctions.register(spark, options);
+ * XentOptions options = XentOptions.builder().set("from_logits", true).set("gamma", 3.0).skipNulls(true).build();
+ * XentFunctions.register(spark, options);          // xent_binary_focal_crossentropy(...) with gamma 3, from logits
+ * XentOptions.builder().fromLogits(true).ignoreClass(255).build();    // typed setters for the common arguments
  * }</pre>
  *
  * <p>Immutable, serializable and thread-safe.
  */
 public final class XentOptions implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** Rows gathered before one call into the core: large enough to amortise the call, small enough for cache. */
     public static final int DEFAULT_BATCH_ROWS = 512;
 
     private static final XentOptions DEFAULTS = builder().build();
 
-    private final boolean fromLogits;
-    private final Integer ignoreClass;
-    private final double labelSmoothing;
-    private final int axis;
+    /** Arguments that differ from their Keras defaults, by Keras key, in the order they were set. */
+    private final Map<String, Object> arguments;
     private final Reduction reduction;
     private final DType dtype;
-    private final boolean excludeIgnoredFromCount;
-    private final boolean normalizeBeforeClip;
     private final boolean skipNulls;
     private final int batchRows;
 
     private XentOptions(Builder b) {
-        this.fromLogits = b.fromLogits;
-        this.ignoreClass = b.ignoreClass;
-        this.labelSmoothing = b.labelSmoothing;
-        this.axis = b.axis;
+        this.arguments = Collections.unmodifiableMap(new LinkedHashMap<>(b.arguments));
         this.reduction = b.reduction;
         this.dtype = b.dtype;
-        this.excludeIgnoredFromCount = b.excludeIgnoredFromCount;
-        this.normalizeBeforeClip = b.normalizeBeforeClip;
         this.skipNulls = b.skipNulls;
         this.batchRows = b.batchRows;
     }
@@ -62,25 +65,47 @@ public final class XentOptions implements Serializable {
     }
 
     public Builder toBuilder() {
-        return new Builder().fromLogits(fromLogits).ignoreClass(ignoreClass).labelSmoothing(labelSmoothing)
-                .axis(axis).reduction(reduction).dtype(dtype).excludeIgnoredFromCount(excludeIgnoredFromCount)
-                .normalizeBeforeClip(normalizeBeforeClip).skipNulls(skipNulls).batchRows(batchRows);
+        Builder b = new Builder().reduction(reduction).dtype(dtype).skipNulls(skipNulls).batchRows(batchRows);
+        b.arguments.putAll(arguments);
+        return b;
+    }
+
+    /**
+     * The arguments set to other values than their Keras defaults, by Keras key (such as {@code from_logits}) or
+     * extension key (such as {@code normalize_before_clip}); unmodifiable.
+     */
+    public Map<String, Object> arguments() {
+        return arguments;
+    }
+
+    /** The value of argument {@code key}: as set, or its Keras default (null for an unknown key). */
+    public Object argument(String key) {
+        return arguments.containsKey(key) ? arguments.get(key) : defaultOf(key);
     }
 
     public boolean fromLogits() {
-        return fromLogits;
+        return (Boolean) argument("from_logits");
     }
 
     public Integer ignoreClass() {
-        return ignoreClass;
+        Object v = argument("ignore_class");
+        return v == null ? null : ((Number) v).intValue();
     }
 
     public double labelSmoothing() {
-        return labelSmoothing;
+        return ((Number) argument("label_smoothing")).doubleValue();
     }
 
     public int axis() {
-        return axis;
+        return ((Number) argument("axis")).intValue();
+    }
+
+    public boolean excludeIgnoredFromCount() {
+        return (Boolean) argument("exclude_ignored_from_count");
+    }
+
+    public boolean normalizeBeforeClip() {
+        return (Boolean) argument("normalize_before_clip");
     }
 
     public Reduction reduction() {
@@ -89,14 +114,6 @@ public final class XentOptions implements Serializable {
 
     public DType dtype() {
         return dtype;
-    }
-
-    public boolean excludeIgnoredFromCount() {
-        return excludeIgnoredFromCount;
-    }
-
-    public boolean normalizeBeforeClip() {
-        return normalizeBeforeClip;
     }
 
     public boolean skipNulls() {
@@ -108,59 +125,94 @@ public final class XentOptions implements Serializable {
     }
 
     /**
-     * The core metric these options describe.
+     * The core metric of {@code function} with these arguments and {@link #dtype()}, built through the catalogue
+     * ({@link KerasFunction#newMetric}).
      *
-     * @throws IllegalArgumentException when an option does not apply to {@code kind}
+     * @throws IllegalArgumentException when an argument the metric does not take has another value than its default,
+     *     or a value breaks the metric's rule
      */
-    public MeanMetricWrapper metric(Crossentropy kind) {
-        checkApplies(kind);
-        if (kind == Crossentropy.SPARSE_CATEGORICAL) {
-            return dev.xent.metrics.SparseCategoricalCrossentropy.builder().fromLogits(fromLogits)
-                    .ignoreClass(ignoreClass).axis(axis).dtype(dtype).normalizeBeforeClip(normalizeBeforeClip)
-                    .excludeIgnoredFromCount(excludeIgnoredFromCount).build();
-        }
-        // Keras's config keeps label_smoothing's type: the metric's default is the int 0, so set it only when given.
-        dev.xent.metrics.CategoricalCrossentropy.Builder b = dev.xent.metrics.CategoricalCrossentropy.builder()
-                .fromLogits(fromLogits).axis(axis).dtype(dtype);
-        return (labelSmoothing != 0 ? b.labelSmoothing(labelSmoothing) : b).build();
+    public MeanMetricWrapper metric(KerasFunction function) {
+        Map<String, Object> config = config(function, false);
+        config.put("dtype", dtype.kerasName());
+        return function.newMetric(config);
     }
 
     /**
-     * The core loss these options describe, with {@link #reduction()}.
+     * The core loss of {@code function} with these arguments, {@link #reduction()} and {@link #dtype()}, built through
+     * the catalogue ({@link KerasFunction#newLoss}).
      *
-     * @throws IllegalArgumentException when an option does not apply to {@code kind}
+     * @throws IllegalArgumentException when the function has no loss in Keras (the accuracies), when an argument the
+     *     loss does not take has another value than its default, or a value breaks the loss's rule
      */
-    public Loss loss(Crossentropy kind) {
-        checkApplies(kind);
-        if (excludeIgnoredFromCount) {
-            throw new IllegalArgumentException("excludeIgnoredFromCount (true) is a metric option; a loss's mean "
-                    + "reductions always divide by the valid entries");
+    public Loss loss(KerasFunction function) {
+        if (!function.hasLoss()) {
+            throw new IllegalArgumentException(function.name() + " has no loss in Keras: it is a metric only");
         }
-        if (kind == Crossentropy.SPARSE_CATEGORICAL) {
-            return dev.xent.losses.SparseCategoricalCrossentropy.builder().fromLogits(fromLogits)
-                    .ignoreClass(ignoreClass).axis(axis).dtype(dtype).normalizeBeforeClip(normalizeBeforeClip)
-                    .reduction(reduction).build();
-        }
-        dev.xent.losses.CategoricalCrossentropy.Builder b = dev.xent.losses.CategoricalCrossentropy.builder()
-                .fromLogits(fromLogits).axis(axis).dtype(dtype).reduction(reduction);
-        return (labelSmoothing != 0 ? b.labelSmoothing(labelSmoothing) : b).build();
+        Map<String, Object> config = config(function, true);
+        config.put("reduction", reduction.kerasName());
+        config.put("dtype", dtype.kerasName());
+        return function.newLoss(config);
     }
 
-    private void checkApplies(Crossentropy kind) {
-        if (kind == Crossentropy.SPARSE_CATEGORICAL && labelSmoothing != 0) {
-            throw new IllegalArgumentException("labelSmoothing (" + labelSmoothing
-                    + ") is not an option of sparse_categorical_crossentropy; it must be 0");
-        }
-        if (kind == Crossentropy.CATEGORICAL) {
-            if (ignoreClass != null) {
-                throw new IllegalArgumentException("ignoreClass (" + ignoreClass
-                        + ") is not an option of categorical_crossentropy; it must be null");
+    /**
+     * The arguments the metric ({@code forLoss == false}) or loss of {@code function} takes, as a config map; the
+     * others must have their defaults.
+     */
+    private Map<String, Object> config(KerasFunction function, boolean forLoss) {
+        List<Argument> takes = function.arguments(forLoss);
+        Map<String, Object> config = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : arguments.entrySet()) {
+            boolean taken = false;
+            for (Argument a : takes) {
+                taken |= a.key().equals(e.getKey());
             }
-            if (excludeIgnoredFromCount || normalizeBeforeClip) {
-                throw new IllegalArgumentException("excludeIgnoredFromCount and normalizeBeforeClip are options of "
-                        + "sparse_categorical_crossentropy only; they must be false for categorical_crossentropy");
+            if (taken) {
+                config.put(e.getKey(), e.getValue());
+                continue;
+            }
+            Argument a = anyArgument(e.getKey());
+            String of = function.argument(e.getKey()) == null ? function.name()
+                    : function.name() + "'s " + (forLoss ? "loss" : "metric");
+            throw new IllegalArgumentException(a.javaName() + " (" + e.getValue() + ") is not an option of " + of
+                    + "; it must be " + a.defaultValue());
+        }
+        return config;
+    }
+
+    /** The argument {@code key} of the first catalogue function that has it, or null. */
+    private static Argument anyArgument(String key) {
+        for (KerasFunction f : Catalog.all()) {
+            Argument a = f.argument(key);
+            if (a != null) {
+                return a;
             }
         }
+        return null;
+    }
+
+    /** The Keras default of {@code key}: the same for every catalogue function that has the argument. */
+    private static Object defaultOf(String key) {
+        Argument a = anyArgument(key);
+        return a == null ? null : a.defaultValue();
+    }
+
+    /** Whether {@code value} is the default of {@code key} in every catalogue function that has the argument. */
+    private static boolean isDefault(String key, Object value) {
+        for (KerasFunction f : Catalog.all()) {
+            Argument a = f.argument(key);
+            if (a != null && !sameValue(a.defaultValue(), value)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Equal values, numbers compared as doubles (the int 0 is the default 0.0). */
+    private static boolean sameValue(Object a, Object b) {
+        if (a instanceof Number && b instanceof Number) {
+            return ((Number) a).doubleValue() == ((Number) b).doubleValue();
+        }
+        return Objects.equals(a, b);
     }
 
     @Override
@@ -169,71 +221,139 @@ public final class XentOptions implements Serializable {
             return false;
         }
         XentOptions x = (XentOptions) o;
-        return fromLogits == x.fromLogits && Objects.equals(ignoreClass, x.ignoreClass)
-                && Double.compare(labelSmoothing, x.labelSmoothing) == 0 && axis == x.axis
-                && reduction == x.reduction && dtype == x.dtype && excludeIgnoredFromCount == x.excludeIgnoredFromCount
-                && normalizeBeforeClip == x.normalizeBeforeClip && skipNulls == x.skipNulls
-                && batchRows == x.batchRows;
+        return arguments.equals(x.arguments) && reduction == x.reduction && dtype == x.dtype
+                && skipNulls == x.skipNulls && batchRows == x.batchRows;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(fromLogits, ignoreClass, labelSmoothing, axis, reduction, dtype, excludeIgnoredFromCount,
-                normalizeBeforeClip, skipNulls, batchRows);
+        return Objects.hash(arguments, reduction, dtype, skipNulls, batchRows);
     }
 
     @Override
     public String toString() {
-        return "XentOptions{fromLogits=" + fromLogits + ", ignoreClass=" + ignoreClass + ", labelSmoothing="
-                + labelSmoothing + ", axis=" + axis + ", reduction=" + reduction.kerasName() + ", dtype="
-                + dtype.kerasName() + ", excludeIgnoredFromCount=" + excludeIgnoredFromCount
-                + ", normalizeBeforeClip=" + normalizeBeforeClip + ", skipNulls=" + skipNulls + ", batchRows="
-                + batchRows + "}";
+        return "XentOptions{arguments=" + arguments + ", reduction=" + reduction.kerasName() + ", dtype="
+                + dtype.kerasName() + ", skipNulls=" + skipNulls + ", batchRows=" + batchRows + "}";
     }
 
     /** Options, with Keras's defaults. */
     public static final class Builder {
-        private boolean fromLogits;
-        private Integer ignoreClass;
-        private double labelSmoothing;
-        private int axis = -1;
+        private final Map<String, Object> arguments = new LinkedHashMap<>();
         private Reduction reduction = Reduction.SUM_OVER_BATCH_SIZE;
         private DType dtype = DType.FLOAT32;
-        private boolean excludeIgnoredFromCount;
-        private boolean normalizeBeforeClip;
         private boolean skipNulls;
         private int batchRows = DEFAULT_BATCH_ROWS;
 
         private Builder() {}
 
-        /** Whether predictions are logits (default false: probabilities). */
-        public Builder fromLogits(boolean fromLogits) {
-            this.fromLogits = fromLogits;
-            return this;
-        }
-
-        /** Sparse only: a label value to ignore (such as -1 or 255), or null (default). */
-        public Builder ignoreClass(Integer ignoreClass) {
-            this.ignoreClass = ignoreClass;
-            return this;
-        }
-
-        /** Categorical only: label smoothing in [0, 1] (default 0). */
-        public Builder labelSmoothing(double labelSmoothing) {
-            if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
-                throw new IllegalArgumentException("labelSmoothing (" + labelSmoothing + ") must be in [0, 1]");
+        /**
+         * Sets the argument Keras names {@code key} (such as {@code from_logits}, {@code gamma}, {@code k}) or an
+         * extension of xent's (such as {@code normalize_before_clip}), for every function that takes it. Values keep
+         * their JSON type, as in a Keras config: {@code Boolean}, a {@code Number}, null (an optional integer such as
+         * {@code ignore_class}), or a list of numbers or {@code double[]} (the categorical focal loss's
+         * {@code alpha}). Setting an argument to its Keras default removes it.
+         *
+         * @throws IllegalArgumentException when no catalogue function has the argument, or the value breaks the
+         *     argument's rule (the message names it, its value and the rule)
+         */
+        public Builder set(String key, Object value) {
+            Objects.requireNonNull(key, "key must not be null");
+            IllegalArgumentException broken = null;
+            boolean known = false;
+            for (KerasFunction f : Catalog.all()) {
+                Argument a = f.argument(key);
+                if (a == null) {
+                    continue;
+                }
+                known = true;
+                try {
+                    a.checked(value, "XentOptions");
+                    broken = null;
+                    break;
+                } catch (IllegalArgumentException e) {
+                    broken = broken == null ? e : broken;
+                }
             }
-            this.labelSmoothing = labelSmoothing;
+            if (!known) {
+                throw new IllegalArgumentException("'" + key + "' is not an argument of any Keras function here; the"
+                        + " arguments are " + allKeys());
+            }
+            if (broken != null) {
+                throw broken;
+            }
+            if (isDefault(key, value)) {
+                arguments.remove(key);
+            } else {
+                arguments.put(key, copy(value));
+            }
             return this;
+        }
+
+        /** {@link #set} for each entry of {@code values} (such as a Keras {@code get_config()}'s arguments). */
+        public Builder setAll(Map<String, ?> values) {
+            for (Map.Entry<String, ?> e : values.entrySet()) {
+                set(e.getKey(), e.getValue());
+            }
+            return this;
+        }
+
+        private static Object copy(Object value) {
+            if (value instanceof double[]) {
+                List<Object> list = new ArrayList<>();
+                for (double d : (double[]) value) {
+                    list.add(d);
+                }
+                return Collections.unmodifiableList(list);
+            }
+            if (value instanceof List) {
+                return Collections.unmodifiableList(new ArrayList<>((List<?>) value));
+            }
+            return value;
+        }
+
+        private static List<String> allKeys() {
+            List<String> keys = new ArrayList<>();
+            for (KerasFunction f : Catalog.all()) {
+                for (Argument a : f.arguments()) {
+                    if (!keys.contains(a.key())) {
+                        keys.add(a.key());
+                    }
+                }
+            }
+            return keys;
+        }
+
+        /** {@code from_logits}: whether predictions are logits (default false: probabilities). */
+        public Builder fromLogits(boolean fromLogits) {
+            return set("from_logits", fromLogits);
+        }
+
+        /** {@code ignore_class} (sparse cross-entropy): a label value to ignore (such as -1 or 255), or null. */
+        public Builder ignoreClass(Integer ignoreClass) {
+            return set("ignore_class", ignoreClass);
+        }
+
+        /** {@code label_smoothing} in [0, 1] (default 0). */
+        public Builder labelSmoothing(double labelSmoothing) {
+            return set("label_smoothing", labelSmoothing);
         }
 
         /**
-         * The class axis (default -1), counted in the batch {@code (rows, ...shape)}: a row without a shape is
-         * {@code (classes,)}, so its batch is {@code (rows, classes)} and the axis is -1 or 1.
+         * {@code axis}: the class axis (default -1), counted in the batch {@code (rows, ...shape)}: a row without a
+         * shape is {@code (classes,)}, so its batch is {@code (rows, classes)} and the axis is -1 or 1.
          */
         public Builder axis(int axis) {
-            this.axis = axis;
-            return this;
+            return set("axis", axis);
+        }
+
+        /** {@code exclude_ignored_from_count} (sparse metric): leave ignored entries out of {@code count}. */
+        public Builder excludeIgnoredFromCount(boolean excludeIgnoredFromCount) {
+            return set("exclude_ignored_from_count", excludeIgnoredFromCount);
+        }
+
+        /** {@code normalize_before_clip} (sparse): normalise probabilities before clipping (Keras on JAX/PyTorch). */
+        public Builder normalizeBeforeClip(boolean normalizeBeforeClip) {
+            return set("normalize_before_clip", normalizeBeforeClip);
         }
 
         /** The losses' reduction (default {@code sum_over_batch_size}); {@code none} is for the per-row values. */
@@ -248,18 +368,6 @@ public final class XentOptions implements Serializable {
                 throw new IllegalArgumentException("dtype (" + dtype + ") must be float32 or float64");
             }
             this.dtype = dtype;
-            return this;
-        }
-
-        /** Sparse metric only: leave ignored entries out of {@code count} even without weights (tf.keras 2). */
-        public Builder excludeIgnoredFromCount(boolean excludeIgnoredFromCount) {
-            this.excludeIgnoredFromCount = excludeIgnoredFromCount;
-            return this;
-        }
-
-        /** Sparse only: normalise probabilities before clipping (Keras on JAX/PyTorch) instead of after. */
-        public Builder normalizeBeforeClip(boolean normalizeBeforeClip) {
-            this.normalizeBeforeClip = normalizeBeforeClip;
             return this;
         }
 

@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.rand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.xent.catalog.Catalog;
+import dev.xent.catalog.KerasFunction;
 import dev.xent.losses.Loss;
 import dev.xent.losses.Reduction;
 import dev.xent.metrics.MeanMetricWrapper;
@@ -31,6 +33,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * partitioning (1, 2, 7 and 64 partitions, most of the 64 empty), any row order and any batch size.
  */
 class AggregatorTest {
+
+    private static final KerasFunction SCCE = Catalog.SPARSE_CATEGORICAL_CROSSENTROPY;
+    private static final KerasFunction CCE = Catalog.CATEGORICAL_CROSSENTROPY;
 
     private static SparkSession spark;
     private static TestData data;
@@ -79,31 +84,31 @@ class AggregatorTest {
         for (boolean weighted : new boolean[] {false, true}) {
             NdArray sw = weighted ? NdArray.of(data.weights) : null;
             String w = weighted ? "w" : null;
-            MeanMetricWrapper sparse = XentOptions.defaults().metric(Crossentropy.SPARSE_CATEGORICAL);
+            MeanMetricWrapper sparse = XentOptions.defaults().metric(SCCE);
             sparse.updateState(NdArray.of(data.labels), NdArray.of(data.probabilities, data.rows, data.classes), sw);
-            columns.add(XentFunctions.column(d, Crossentropy.SPARSE_CATEGORICAL, false, XentOptions.defaults(),
+            columns.add(XentFunctions.column(d, SCCE, false, XentOptions.defaults(),
                     "label", "pf", w, null));
             expected.add(new double[] {sparse.result(), sparse.total(), sparse.count()});
             what.add("sparse weighted=" + weighted);
 
-            MeanMetricWrapper cat = logits.metric(Crossentropy.CATEGORICAL);
+            MeanMetricWrapper cat = logits.metric(CCE);
             cat.updateState(NdArray.of(data.onehot, data.rows, data.classes),
                     NdArray.of(data.logits, data.rows, data.classes), sw);
-            columns.add(XentFunctions.column(d, Crossentropy.CATEGORICAL, false, logits, "onehot", "logits", w, null));
+            columns.add(XentFunctions.column(d, CCE, false, logits, "onehot", "logits", w, null));
             expected.add(new double[] {cat.result(), cat.total(), cat.count()});
             what.add("categorical logits weighted=" + weighted);
         }
         for (Reduction reduction : REDUCTIONS) {
             XentOptions options = XentOptions.builder().reduction(reduction).ignoreClass(3).build();
-            Loss loss = options.loss(Crossentropy.SPARSE_CATEGORICAL);
+            Loss loss = options.loss(SCCE);
             double value = loss.value(NdArray.of(data.labels),
                     NdArray.of(data.probabilities64, data.rows, data.classes), NdArray.of(data.weights));
-            columns.add(XentFunctions.column(d, Crossentropy.SPARSE_CATEGORICAL, true, options, "label_l", "pv", "w",
+            columns.add(XentFunctions.column(d, SCCE, true, options, "label_l", "pv", "w",
                     null));
             expected.add(new double[] {value});
             what.add("loss " + reduction.kerasName());
             // The typed Aggregator through functions.udaf (what a Connect session runs): the same state.
-            columns.add(XentFunctions.typedColumn(d, Crossentropy.SPARSE_CATEGORICAL, true, options, "label_l", "pv",
+            columns.add(XentFunctions.typedColumn(d, SCCE, true, options, "label_l", "pv",
                     "w", null));
             expected.add(new double[] {value});
             what.add("typed aggregator loss " + reduction.kerasName());
@@ -123,12 +128,12 @@ class AggregatorTest {
 
     @Test
     void theBatchSizeDoesNotChangeTheResult() {
-        MeanMetricWrapper m = XentOptions.defaults().metric(Crossentropy.SPARSE_CATEGORICAL);
+        MeanMetricWrapper m = XentOptions.defaults().metric(SCCE);
         m.updateState(NdArray.of(data.labels), NdArray.of(data.probabilities, data.rows, data.classes),
                 NdArray.of(data.weights));
         for (int batchRows : new int[] {1, 3, 100, 4099}) {
             XentOptions options = XentOptions.builder().batchRows(batchRows).build();
-            XentSummary s = XentFunctions.aggregate(layout(2), Crossentropy.SPARSE_CATEGORICAL, false, options,
+            XentSummary s = XentFunctions.aggregate(layout(2), SCCE, false, options,
                     "label", "pf", "w", null);
             assertState(m.result(), m.total(), m.count(), s, "batchRows=" + batchRows);
         }
@@ -149,10 +154,10 @@ class AggregatorTest {
                         1.0)), schema).withColumn("shape", functions.expr("array(2, 2)"));
         XentOptions skip = XentOptions.builder().skipNulls(true).build();
         for (String[] cols : new String[][] {{"label", "v", "w", null}, {"map_label", "map_pred", "w", "shape"}}) {
-            XentSummary scan = XentFunctions.aggregate(d, Crossentropy.SPARSE_CATEGORICAL, false, skip, cols[0],
+            XentSummary scan = XentFunctions.aggregate(d, SCCE, false, skip, cols[0],
                     cols[1], cols[2], cols[3]);
-            Row both = d.select(XentFunctions.column(d, Crossentropy.SPARSE_CATEGORICAL, false, skip, cols[0],
-                    cols[1], cols[2], cols[3]), XentFunctions.typedColumn(d, Crossentropy.SPARSE_CATEGORICAL, false,
+            Row both = d.select(XentFunctions.column(d, SCCE, false, skip, cols[0],
+                    cols[1], cols[2], cols[3]), XentFunctions.typedColumn(d, SCCE, false,
                     skip, cols[0], cols[1], cols[2], cols[3])).first();
             for (int i = 0; i < 2; i++) {
                 Row agg = both.getStruct(i);
@@ -163,7 +168,7 @@ class AggregatorTest {
                 assertEquals(3L, agg.getLong(agg.fieldIndex("rows")), what);
             }
         }
-        assertEquals(1, XentFunctions.aggregate(d, Crossentropy.SPARSE_CATEGORICAL, false, skip, "map_label",
+        assertEquals(1, XentFunctions.aggregate(d, SCCE, false, skip, "map_label",
                 "map_pred", null, "shape").getSkipped());
     }
 
@@ -173,17 +178,17 @@ class AggregatorTest {
         rows.add(XentInput.sparse(1, new float[] {0.05f, 0.95f, 0f}).withWeight(0.3));
         rows.add(XentInput.sparse(2, new float[] {0.1f, 0.8f, 0.1f}).withWeight(0.7));
         Dataset<XentInput> ds = spark.createDataset(rows, XentInput.encoder());
-        double metric = ds.select(XentAggregator.metric(Crossentropy.SPARSE_CATEGORICAL, XentOptions.defaults(), true)
+        double metric = ds.select(XentAggregator.metric(SCCE, XentOptions.defaults(), true)
                 .toColumn()).first();
         assertEquals(1.6271976, metric, 1e-7);
-        double loss = ds.select(XentAggregator.loss(Crossentropy.SPARSE_CATEGORICAL, XentOptions.defaults(), true)
+        double loss = ds.select(XentAggregator.loss(SCCE, XentOptions.defaults(), true)
                 .toColumn()).first();
         assertEquals(0.8135988, loss, 1e-7);
     }
 
     @Test
     void mergeIsTheCoresPlusAndTheBufferSurvivesEncoding() {
-        XentAggregator<Double> agg = XentAggregator.metric(Crossentropy.SPARSE_CATEGORICAL, XentOptions.defaults(),
+        XentAggregator<Double> agg = XentAggregator.metric(SCCE, XentOptions.defaults(),
                 false);
         XentBuffer a = agg.reduce(agg.zero(), XentInput.sparse(1, new float[] {0.05f, 0.95f, 0f}));
         XentBuffer b = agg.reduce(agg.zero(), XentInput.sparse(2, new float[] {0.1f, 0.8f, 0.1f}));

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xent.catalog.Catalog;
 import dev.xent.losses.Losses;
 import dev.xent.metrics.MeanMetricWrapper;
 import dev.xent.ndarray.NdArray;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,9 +90,9 @@ class SqlFunctionsTest {
 
     @Test
     void everyLabelAndPredictionTypeMatchesTheCore() {
-        MeanMetricWrapper m32 = XentOptions.defaults().metric(Crossentropy.SPARSE_CATEGORICAL);
+        MeanMetricWrapper m32 = XentOptions.defaults().metric(Catalog.SPARSE_CATEGORICAL_CROSSENTROPY);
         m32.updateState(NdArray.of(data.labels), NdArray.of(data.probabilities, data.rows, data.classes));
-        MeanMetricWrapper m64 = XentOptions.defaults().metric(Crossentropy.SPARSE_CATEGORICAL);
+        MeanMetricWrapper m64 = XentOptions.defaults().metric(Catalog.SPARSE_CATEGORICAL_CROSSENTROPY);
         m64.updateState(NdArray.of(data.labels), NdArray.of(data.probabilities64, data.rows, data.classes));
         Row r = one("SELECT xent_sparse_categorical_crossentropy(label, pf), xent_sparse_categorical_crossentropy(label_l, pf),"
                 + " xent_sparse_categorical_crossentropy(label_d, pf), xent_sparse_categorical_crossentropy(label, pd),"
@@ -102,11 +104,11 @@ class SqlFunctionsTest {
         for (int i : new int[] {3, 4}) {
             TestData.assertRelative(m64.result(), r.getDouble(i), 1e-12, "float64 column " + i);
         }
-        MeanMetricWrapper c32 = XentOptions.defaults().metric(Crossentropy.CATEGORICAL);
+        MeanMetricWrapper c32 = XentOptions.defaults().metric(Catalog.CATEGORICAL_CROSSENTROPY);
         c32.updateState(NdArray.of(data.onehot, data.rows, data.classes),
                 NdArray.of(data.probabilities, data.rows, data.classes));
         TestData.assertRelative(c32.result(), r.getDouble(5), 1e-12, "categorical float32");
-        MeanMetricWrapper c64 = XentOptions.defaults().metric(Crossentropy.CATEGORICAL);
+        MeanMetricWrapper c64 = XentOptions.defaults().metric(Catalog.CATEGORICAL_CROSSENTROPY);
         c64.updateState(NdArray.of(data.onehot, data.rows, data.classes),
                 NdArray.of(data.probabilities64, data.rows, data.classes));
         TestData.assertRelative(c64.result(), r.getDouble(6), 1e-12, "categorical vector");
@@ -117,7 +119,7 @@ class SqlFunctionsTest {
     void everyNumericTypeAndComputedArgumentsGiveTheResultOfDoubles() {
         // Labels and weights of each numeric type are read with the row's own getter (decimals are cast), and
         // arguments that are expressions rather than columns are evaluated first: all must equal the double columns.
-        MeanMetricWrapper m = XentOptions.defaults().metric(Crossentropy.SPARSE_CATEGORICAL);
+        MeanMetricWrapper m = XentOptions.defaults().metric(Catalog.SPARSE_CATEGORICAL_CROSSENTROPY);
         m.updateState(NdArray.of(data.labels), NdArray.of(data.probabilities64, data.rows, data.classes),
                 NdArray.of(data.weights));
         String[] labels = {"label_d", "CAST(label AS TINYINT)", "CAST(label AS SMALLINT)", "CAST(label AS FLOAT)",
@@ -142,7 +144,7 @@ class SqlFunctionsTest {
                     "weight " + weights[i]);
         }
         TestData.assertRelative(m.result(), r.getDouble(labels.length + weights.length), 1e-12, "computed prediction");
-        MeanMetricWrapper c = XentOptions.defaults().metric(Crossentropy.CATEGORICAL);
+        MeanMetricWrapper c = XentOptions.defaults().metric(Catalog.CATEGORICAL_CROSSENTROPY);
         c.updateState(NdArray.of(data.onehot, data.rows, data.classes),
                 NdArray.of(data.probabilities64, data.rows, data.classes));
         Row t = one("SELECT xent_categorical_crossentropy(onehot, pd),"
@@ -161,18 +163,19 @@ class SqlFunctionsTest {
                 + " xent_ignore0_sparse_categorical_crossentropy(label, pf),"
                 + " xent_ignore0_sparse_categorical_crossentropy(label, pf, w) FROM random_rows");
         MeanMetricWrapper logits = XentOptions.builder().fromLogits(true).build()
-                .metric(Crossentropy.SPARSE_CATEGORICAL);
+                .metric(Catalog.SPARSE_CATEGORICAL_CROSSENTROPY);
         logits.updateState(NdArray.of(data.labels), NdArray.of(data.logits, data.rows, data.classes));
         TestData.assertRelative(logits.result(), r.getDouble(0), 1e-12, "fromLogits");
-        MeanMetricWrapper smooth = XentOptions.builder().labelSmoothing(0.1).build().metric(Crossentropy.CATEGORICAL);
+        MeanMetricWrapper smooth = XentOptions.builder().labelSmoothing(0.1).build()
+                .metric(Catalog.CATEGORICAL_CROSSENTROPY);
         smooth.updateState(NdArray.of(data.onehot, data.rows, data.classes),
                 NdArray.of(data.probabilities, data.rows, data.classes));
         TestData.assertRelative(smooth.result(), r.getDouble(1), 1e-12, "labelSmoothing");
         XentOptions ignore = XentOptions.builder().ignoreClass(0).build();
-        MeanMetricWrapper ig = ignore.metric(Crossentropy.SPARSE_CATEGORICAL);
+        MeanMetricWrapper ig = ignore.metric(Catalog.SPARSE_CATEGORICAL_CROSSENTROPY);
         ig.updateState(NdArray.of(data.labels), NdArray.of(data.probabilities, data.rows, data.classes));
         TestData.assertRelative(ig.result(), r.getDouble(2), 1e-12, "ignoreClass");
-        MeanMetricWrapper igw = ignore.metric(Crossentropy.SPARSE_CATEGORICAL);
+        MeanMetricWrapper igw = ignore.metric(Catalog.SPARSE_CATEGORICAL_CROSSENTROPY);
         igw.updateState(NdArray.of(data.labels), NdArray.of(data.probabilities, data.rows, data.classes),
                 NdArray.of(data.weights));
         TestData.assertRelative(igw.result(), r.getDouble(3), 1e-12, "ignoreClass weighted");
@@ -185,7 +188,7 @@ class SqlFunctionsTest {
                 + " FROM random_rows GROUP BY id % 300 ORDER BY g").collectAsList();
         assertEquals(300, rows.size());
         for (int g : new int[] {0, 7, 299}) {
-            MeanMetricWrapper m = XentOptions.defaults().metric(Crossentropy.SPARSE_CATEGORICAL);
+            MeanMetricWrapper m = XentOptions.defaults().metric(Catalog.SPARSE_CATEGORICAL_CROSSENTROPY);
             for (int i = g; i < data.rows; i += 300) {
                 m.updateState(NdArray.of(new int[] {data.labels[i]}),
                         NdArray.of(java.util.Arrays.copyOfRange(data.probabilities, i * data.classes,
@@ -206,8 +209,120 @@ class SqlFunctionsTest {
     void aWrongTypeIsRefusedAtAnalysis() {
         Exception e = assertThrows(Exception.class,
                 () -> one("SELECT xent_sparse_categorical_crossentropy(label, 'text') FROM random_rows"));
-        assertTrue(e.getMessage().contains("prediction (string) must be array<float>, array<double> or an ML vector"),
-                e.getMessage());
+        assertTrue(e.getMessage().contains("prediction (string) must be array<float>, array<double>, an ML vector or a"
+                + " number"), e.getMessage());
+    }
+
+    @Test
+    void everyCatalogueFunctionIsRegisteredWithALossWhereKerasHasOne() {
+        for (String name : XentFunctions.functionNames("xent_")) {
+            assertTrue(spark.catalog().functionExists(name), name);
+        }
+        for (dev.xent.catalog.KerasFunction f : dev.xent.catalog.Catalog.all()) {
+            assertTrue(spark.catalog().functionExists("xent_" + f.name() + "_summary"), f.name());
+            assertEquals(f.hasLoss(), spark.catalog().functionExists("xent_" + f.name() + "_loss"), f.name());
+            assertEquals(f.hasLoss(), spark.catalog().functionExists("xent_" + f.name() + "_values"), f.name());
+        }
+    }
+
+    @Test
+    void theAccuraciesMatchTheCore() {
+        Row r = one("SELECT xent_sparse_categorical_accuracy(label, pf, w), xent_categorical_accuracy(onehot, pv),"
+                + " xent_sparse_top_k_categorical_accuracy(label, pd), xent_top_k_categorical_accuracy(onehot, pf)"
+                + " FROM random_rows");
+        String[] names = {"sparse_categorical_accuracy", "categorical_accuracy", "sparse_top_k_categorical_accuracy",
+            "top_k_categorical_accuracy"};
+        for (int i = 0; i < names.length; i++) {
+            dev.xent.catalog.KerasFunction f = dev.xent.catalog.Catalog.get(names[i]);
+            MeanMetricWrapper m = f.newMetric(java.util.Map.of());
+            boolean sparse = f.targets() == dev.xent.catalog.KerasFunction.Targets.LABELS;
+            m.updateState(sparse ? NdArray.of(data.labels) : NdArray.of(data.onehot, data.rows, data.classes),
+                    i == 0 || i == 3 ? NdArray.of(data.probabilities, data.rows, data.classes)
+                            : NdArray.of(data.probabilities64, data.rows, data.classes),
+                    i == 0 ? NdArray.of(data.weights) : null);
+            TestData.assertRelative(m.result(), r.getDouble(i), 1e-12, names[i]);
+        }
+    }
+
+    @Test
+    void numbersAreOneElementRowsAsKerasTakesABatchOfShapeRowsByOne() {
+        // One probability (or logit) and one binary target per row: Keras's (rows, 1).
+        double[] y = new double[data.rows];
+        double[] p = new double[data.rows];
+        float[] z = new float[data.rows];
+        for (int i = 0; i < data.rows; i++) {
+            y[i] = data.labels[i] == 0 ? 1 : 0;
+            p[i] = data.probabilities64[i * data.classes];
+            z[i] = data.logits[i * data.classes];
+        }
+        String rows = " FROM (SELECT id, IF(label = 0, 1D, 0D) AS y, pd[0] AS p, logits[0] AS z, w FROM random_rows)";
+        Row r = one("SELECT xent_binary_crossentropy(y, p), xent_binary_crossentropy_loss(y, p, w),"
+                + " xent_logits_binary_crossentropy(y, z), xent_binary_accuracy(y, p, w),"
+                + " xent_binary_focal_crossentropy(y, p)" + rows);
+        dev.xent.catalog.KerasFunction bce = dev.xent.catalog.Catalog.get("binary_crossentropy");
+        NdArray yTrue = NdArray.of(y, data.rows, 1);
+        NdArray yPred = NdArray.of(p, data.rows, 1);
+        NdArray sw = NdArray.of(data.weights);
+        MeanMetricWrapper m = bce.newMetric(java.util.Map.of());
+        m.updateState(yTrue, yPred);
+        TestData.assertRelative(m.result(), r.getDouble(0), 1e-12, "binary_crossentropy");
+        TestData.assertRelative(bce.newLoss(java.util.Map.of()).value(yTrue, yPred, sw), r.getDouble(1), 1e-12,
+                "binary_crossentropy loss");
+        MeanMetricWrapper logits = bce.newMetric(java.util.Map.of("from_logits", true));
+        logits.updateState(yTrue, NdArray.of(z, data.rows, 1));
+        TestData.assertRelative(logits.result(), r.getDouble(2), 1e-12, "binary_crossentropy from logits");
+        MeanMetricWrapper accuracy = dev.xent.catalog.Catalog.get("binary_accuracy").newMetric(java.util.Map.of());
+        accuracy.updateState(yTrue, yPred, sw);
+        TestData.assertRelative(accuracy.result(), r.getDouble(3), 1e-12, "binary_accuracy");
+        MeanMetricWrapper focal = dev.xent.catalog.Catalog.get("binary_focal_crossentropy")
+                .newMetric(java.util.Map.of());
+        focal.updateState(yTrue, yPred);
+        TestData.assertRelative(focal.result(), r.getDouble(4), 1e-12, "binary_focal_crossentropy");
+        // The typed aggregator (numbers made one-element arrays before the bean) and the Dataset scan agree.
+        Dataset<Row> d = spark.sql("SELECT *" + rows);
+        Row typed = d.select(XentFunctions.typedColumn(d, bce, false, XentOptions.defaults(), "y", "p", null, null))
+                .first().getStruct(0);
+        TestData.assertRelative(m.result(), typed.getDouble(typed.fieldIndex("result")), 1e-12, "typed aggregator");
+        TestData.assertRelative(m.result(), XentFunctions.aggregate(d, "BinaryCrossentropy", false,
+                XentOptions.defaults(), "y", "p", null, null).getResult(), 1e-12, "Dataset scan");
+        // Per row: the loss of a (1, 1) batch, a double.
+        List<Row> values = spark.sql("SELECT xent_binary_crossentropy_values(y, p)" + rows + " ORDER BY id")
+                .collectAsList();
+        NdArray perRow = bce.newLoss(java.util.Map.of("reduction", "none")).call(yTrue, yPred);
+        assertEquals(perRow.getDouble(0), values.get(0).getDouble(0), 1e-15);
+        assertEquals(perRow.getDouble(7), values.get(7).getDouble(0), 1e-15);
+    }
+
+    @Test
+    void aRowWithAnotherNumberOfClassesFailsNamingTheRow() {
+        String message = rootMessage(assertThrows(Exception.class, () -> one("SELECT"
+                + " xent_sparse_categorical_crossentropy(label, p) FROM (SELECT /*+ COALESCE(1) */ * FROM VALUES"
+                + " (1, array(0.2F, 0.8F)), (0, array(0.1F, 0.2F, 0.7F)) AS t(label, p))")));
+        assertTrue(message.matches("sparse_categorical_crossentropy in partition \\d+: row 1 has a prediction of 3"
+                + " classes but earlier rows have 2; every row must have the same number of classes \\(label=0.0,"
+                + " prediction=\\[0.1, 0.2, 0.7\\]\\)"), message);
+        message = rootMessage(assertThrows(Exception.class, () -> one("SELECT"
+                + " xent_categorical_crossentropy_loss(t, p, NULL, s) FROM (SELECT /*+ COALESCE(1) */ * FROM VALUES"
+                + " (array(0, 1, 1, 0), array(0.2F, 0.8F, 0.5F, 0.5F), array(2, 2)),"
+                + " (array(0, 0, 1, 0, 1, 0), array(0.2F, 0.1F, 0.7F, 0.3F, 0.3F, 0.4F), array(2, 3))"
+                + " AS t(t, p, s))")));
+        assertTrue(message.matches("categorical_crossentropy loss in partition \\d+: row 1 has shape \\[2, 3\\],"
+                + " with 3 classes, but earlier rows have 2; .*"), message);
+        // Rows of other partitions meet when the buffers are merged: the Dataset scan and the SQL aggregate.
+        Dataset<Row> two = spark.createDataFrame(org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
+                spark.sparkContext()).parallelize(List.of(org.apache.spark.sql.RowFactory.create(1, new float[] {0.2f,
+                    0.8f}), org.apache.spark.sql.RowFactory.create(0, new float[] {0.1f, 0.2f, 0.7f})), 2),
+                new org.apache.spark.sql.types.StructType().add("label", "int").add("p", "array<float>"));
+        assertEquals(2, two.javaRDD().getNumPartitions());
+        for (org.junit.jupiter.api.function.Executable run : List.<org.junit.jupiter.api.function.Executable>of(
+                () -> XentFunctions.aggregate(two, "sparse_categorical_crossentropy", false, XentOptions.defaults(),
+                        "label", "p", null, null),
+                () -> two.select(XentFunctions.column(two, "sparse_categorical_crossentropy", false,
+                        XentOptions.defaults(), "label", "p", null, null)).first())) {
+            message = rootMessage(assertThrows(Exception.class, run));
+            assertTrue(message.matches("sparse_categorical_crossentropy.*: rows of [23] and of [23] classes meet when"
+                    + " partitions are merged; every row must have the same number of classes"), message);
+        }
     }
 
     @Test
@@ -221,7 +336,7 @@ class SqlFunctionsTest {
         assertEquals(0.0, s.getDouble(s.fieldIndex("count")));
         assertEquals(0L, s.getLong(s.fieldIndex("rows")));
         XentSummary scan = XentFunctions.aggregate(spark.table("random_rows").where("id < 0"),
-                Crossentropy.SPARSE_CATEGORICAL, false, XentOptions.defaults(), "label", "pf", "w", null);
+                Catalog.SPARSE_CATEGORICAL_CROSSENTROPY, false, XentOptions.defaults(), "label", "pf", "w", null);
         assertEquals(0.0, scan.getResult());
         assertEquals(0L, scan.getRows());
     }
@@ -276,14 +391,14 @@ class SqlFunctionsTest {
         Row row = one("SELECT xent_sparse_categorical_crossentropy(label, p, NULL, array(2, 2, 3)),"
                 + " xent_sparse_categorical_crossentropy(label, p, w, array(2, 2, 3)),"
                 + " xent_sparse_categorical_crossentropy_loss(label, p, w, array(2, 2, 3))" + sql);
-        MeanMetricWrapper m = XentOptions.defaults().metric(Crossentropy.SPARSE_CATEGORICAL);
+        MeanMetricWrapper m = XentOptions.defaults().metric(Catalog.SPARSE_CATEGORICAL_CROSSENTROPY);
         m.updateState(NdArray.of(labels, n, 2, 2), NdArray.of(probs, n, 2, 2, 3));
         TestData.assertRelative(m.result(), row.getDouble(0), 1e-12, "segmentation metric");
         double[] w = {1, 2, 3, 4, 5, 6};
-        MeanMetricWrapper mw = XentOptions.defaults().metric(Crossentropy.SPARSE_CATEGORICAL);
+        MeanMetricWrapper mw = XentOptions.defaults().metric(Catalog.SPARSE_CATEGORICAL_CROSSENTROPY);
         mw.updateState(NdArray.of(labels, n, 2, 2), NdArray.of(probs, n, 2, 2, 3), NdArray.of(w));
         TestData.assertRelative(mw.result(), row.getDouble(1), 1e-12, "weighted segmentation metric");
-        double loss = XentOptions.defaults().loss(Crossentropy.SPARSE_CATEGORICAL)
+        double loss = XentOptions.defaults().loss(Catalog.SPARSE_CATEGORICAL_CROSSENTROPY)
                 .value(NdArray.of(labels, n, 2, 2), NdArray.of(probs, n, 2, 2, 3), NdArray.of(w, n, 1, 1));
         TestData.assertRelative(loss, row.getDouble(2), 1e-12, "weighted segmentation loss");
         List<Row> values = spark.sql("SELECT xent_sparse_categorical_crossentropy_values(label, p, NULL,"

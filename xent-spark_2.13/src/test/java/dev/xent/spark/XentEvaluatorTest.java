@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xent.catalog.Catalog;
 import dev.xent.metrics.MeanMetricWrapper;
 import dev.xent.ndarray.NdArray;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class XentEvaluatorTest {
 
     @Test
     void evaluatesTheCoresMetric() {
-        MeanMetricWrapper m = XentOptions.defaults().metric(Crossentropy.SPARSE_CATEGORICAL);
+        MeanMetricWrapper m = XentOptions.defaults().metric(Catalog.SPARSE_CATEGORICAL_CROSSENTROPY);
         m.updateState(NdArray.of(data.labels), NdArray.of(data.probabilities64, data.rows, data.classes),
                 NdArray.of(data.weights));
         double v = new XentEvaluator().setLabelCol("label_d").setPredictionCol("pv").setWeightCol("w")
@@ -99,6 +100,35 @@ class XentEvaluatorTest {
                 .write().save(cvPath);
         XentEvaluator inCv = (XentEvaluator) CrossValidator.load(cvPath).getEvaluator();
         assertEquals(e.options(), inCv.options());
+    }
+
+    @Test
+    void everyCatalogueMetricWithItsDirectionAndKerasConfig(@TempDir Path dir) throws Exception {
+        XentEvaluator top = new XentEvaluator().setMetricName("sparse_top_k_categorical_accuracy")
+                .setKerasConfig("{\"k\": 2}").setLabelCol("label").setPredictionCol("pf").setWeightCol("w");
+        assertTrue(top.isLargerBetter());
+        MeanMetricWrapper m = Catalog.get("sparse_top_k_categorical_accuracy").newMetric(java.util.Map.of("k", 2));
+        m.updateState(NdArray.of(data.labels), NdArray.of(data.probabilities, data.rows, data.classes),
+                NdArray.of(data.weights));
+        TestData.assertRelative(m.result(), top.evaluate(frame), 1e-12, "top-2 accuracy");
+        String path = dir.resolve("top").toString();
+        top.write().overwrite().save(path);
+        XentEvaluator loaded = XentEvaluator.load(path);
+        assertEquals(top.options(), loaded.options());
+        assertEquals("{\"k\": 2}", loaded.getOrDefault(loaded.kerasConfig()));
+        // Class names are accepted too; typed params override kerasConfig's keys.
+        XentEvaluator cce = new XentEvaluator().setMetricName("CategoricalCrossentropy")
+                .setKerasConfig("{\"from_logits\": true, \"label_smoothing\": 0.1}").setLabelSmoothing(0.2);
+        assertFalse(cce.isLargerBetter());
+        assertEquals(XentOptions.builder().fromLogits(true).labelSmoothing(0.2).build(), cce.options());
+        // An argument the metric does not take is refused when evaluating, naming it.
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new XentEvaluator().setKerasConfig("{\"gamma\": 3}").setLabelCol("label").setPredictionCol("pf")
+                        .evaluate(frame));
+        assertEquals("gamma (3) is not an option of sparse_categorical_crossentropy; it must be 2.0", e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new XentEvaluator().setKerasConfig("[1]").options());
+        assertTrue(e.getMessage().startsWith("kerasConfig ([1]) must be a JSON object"), e.getMessage());
     }
 
     @Test

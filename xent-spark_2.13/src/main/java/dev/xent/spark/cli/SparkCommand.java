@@ -5,7 +5,6 @@ import dev.xent.catalog.KerasFunction;
 import dev.xent.cli.ConfigInput;
 import dev.xent.cli.KerasOptions;
 import dev.xent.ndarray.DType;
-import dev.xent.spark.Crossentropy;
 import dev.xent.spark.XentFunctions;
 import dev.xent.spark.XentOptions;
 import dev.xent.spark.XentSummary;
@@ -21,7 +20,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -33,11 +31,6 @@ abstract class SparkCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
-
-    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME",
-            description = "sparse_categorical_crossentropy or categorical_crossentropy (or the class name). May be"
-                    + " omitted when --config has a class_name.")
-    String name;
 
     SparkCommand(KerasOptions keras) {
         this.keras = keras;
@@ -86,6 +79,9 @@ abstract class SparkCommand implements Callable<Integer> {
             description = "A Spark configuration property; repeatable.")
     Map<String, String> conf;
 
+    /** NAME: a catalogue function or class name, or null (then {@code --config}'s class_name). */
+    abstract String name();
+
     /** Whether this is {@code xent spark loss}. */
     abstract boolean isLoss();
 
@@ -109,7 +105,7 @@ abstract class SparkCommand implements Callable<Integer> {
             throw usage("--format (" + fmt + ") must be parquet, orc or json");
         }
         ConfigInput cfg = keras.config();
-        KerasFunction f = keras.resolve(name, cfg, isLoss(), this::usage);
+        KerasFunction f = keras.resolve(name(), cfg, isLoss(), this::usage);
         Job job = job(f, cfg);
         if (!input.contains("://") || input.startsWith("file:")) {
             java.nio.file.Path local = java.nio.file.Path.of(input.startsWith("file:")
@@ -126,7 +122,7 @@ abstract class SparkCommand implements Callable<Integer> {
             if (partitions != null) {
                 data = data.repartition(partitions);
             }
-            XentSummary s = XentFunctions.aggregate(data, Crossentropy.fromName(f.name()), isLoss(),
+            XentSummary s = XentFunctions.aggregate(data, f, isLoss(),
                     job.options(), labelCol, predictionCol, weightCol, shapeCol);
             PrintWriter out = spec.commandLine().getOut();
             out.println(job.json().apply(s));
@@ -144,17 +140,12 @@ abstract class SparkCommand implements Callable<Integer> {
         }
     }
 
-    /** The aggregation's options for what the core object's arguments say, plus this command's own flags. */
+    /**
+     * The aggregation's options: the core object's arguments (Keras's and the extensions, by key, whatever the
+     * function) and dtype, plus this command's own flags.
+     */
     XentOptions.Builder optionsOf(Arguments args, DType type) {
-        Map<String, Object> a = args.asMap();
-        Object ignored = a.get("ignore_class");
-        return XentOptions.builder().fromLogits(Boolean.TRUE.equals(a.get("from_logits")))
-                .ignoreClass(ignored == null ? null : (Integer) ignored)
-                .labelSmoothing(a.get("label_smoothing") == null ? 0 : ((Number) a.get("label_smoothing")).doubleValue())
-                .axis(a.get("axis") == null ? -1 : (Integer) a.get("axis")).dtype(type)
-                .normalizeBeforeClip(Boolean.TRUE.equals(a.get("normalize_before_clip")))
-                .excludeIgnoredFromCount(Boolean.TRUE.equals(a.get("exclude_ignored_from_count")))
-                .skipNulls(skipNulls);
+        return XentOptions.builder().setAll(args.asMap()).dtype(type).skipNulls(skipNulls);
     }
 
     private SparkSession newSession() {

@@ -8,6 +8,7 @@ import dev.xent.losses.Loss;
 import dev.xent.losses.Reduction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code xent spark loss NAME --input PATH --label-col C --prediction-col C ...}: a reduced Keras loss over a table
@@ -22,8 +23,9 @@ import picocli.CommandLine.Option;
         footer = {"",
                 "The reduction is exact over the whole table, whatever its partitioning; --reduction none (per-row"
                         + " values) is not available here: use the SQL function xent_NAME_values.",
-                "Predictions: array<float> (computed in float32), array<double> or an ML vector (float64); the loss"
-                        + " dtype is the config's (float32 by default), as in xent loss.",
+                "A row is a sample. Predictions: array<float> (computed in float32), array<double> or an ML vector"
+                        + " (float64), or a number (a one-element class axis); the loss dtype is the config's (float32"
+                        + " by default), as in xent loss. Labels as for xent spark metric.",
                 "",
                 "Example: xent spark loss sparse_categorical_crossentropy --input preds.parquet --label-col label"
                         + " --prediction-col probability --reduction sum",
@@ -31,12 +33,22 @@ import picocli.CommandLine.Option;
                 "Exit codes: 0 success; 1 bad data (one line 'xent: error: ...' on stderr); 2 bad usage."})
 final class SparkLossCommand extends SparkCommand {
 
-    @Option(names = "--reduction", paramLabel = "R", order = 17,
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", completionCandidates = KerasOptions.LossNames.class,
+            description = {"The loss: one of ${COMPLETION-CANDIDATES}. May be omitted when --config has a"
+                    + " class_name."})
+    String name;
+
+    @Option(names = "--reduction", paramLabel = "R", order = 60,
             description = "sum_over_batch_size (default), sum, mean or mean_with_sample_weight.")
     String reduction;
 
     SparkLossCommand() {
         super(KerasOptions.forLosses());
+    }
+
+    @Override
+    String name() {
+        return name;
     }
 
     @Override

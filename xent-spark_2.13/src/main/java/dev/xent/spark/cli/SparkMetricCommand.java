@@ -7,6 +7,7 @@ import dev.xent.cli.KerasOptions;
 import dev.xent.metrics.MeanMetricWrapper;
 import dev.xent.spark.XentOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code xent spark metric NAME --input PATH --label-col C --prediction-col C ...}: a Keras metric over a table
@@ -18,8 +19,11 @@ import picocli.CommandLine.Command;
                 "{\"class_name\": ..., \"config\": get_config(), \"result\": ..., \"total\": ..., \"count\": ...}.",
                 "NaN and infinities are written as the strings \"NaN\", \"Infinity\", \"-Infinity\"."},
         footer = {"",
-                "Predictions: array<float> (computed in float32), array<double> or an ML vector (float64). Sparse"
-                        + " labels: int, bigint or whole doubles; categorical labels: numeric arrays.",
+                "A row is a sample. Predictions: array<float> (computed in float32), array<double> or an ML vector"
+                        + " (float64); a number is a one-element class axis (one probability per row for the binary"
+                        + " functions). Labels of the sparse functions: int, bigint or whole doubles; of the others:"
+                        + " numeric arrays of the prediction's length (or a number with a one-element prediction).",
+                "Every row must have the first row's number of classes.",
                 "Segmentation rows: a flattened row-major prediction plus --shape-col (such as [4, 4, 3]); a sparse"
                         + " label is then the flattened map of class indices.",
                 "",
@@ -29,8 +33,19 @@ import picocli.CommandLine.Command;
                 "Exit codes: 0 success; 1 bad data (one line 'xent: error: ...' on stderr); 2 bad usage."})
 final class SparkMetricCommand extends SparkCommand {
 
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", completionCandidates = KerasOptions.MetricNames.class,
+            description = {"The metric: one of ${COMPLETION-CANDIDATES}. A function Keras has no metric class for gives"
+                    + " the MeanMetricWrapper of the function, as Keras's compile(metrics=[NAME]). May be omitted when"
+                    + " --config has a class_name."})
+    String name;
+
     SparkMetricCommand() {
         super(KerasOptions.forMetrics());
+    }
+
+    @Override
+    String name() {
+        return name;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.xent.spark.bench;
 
-import dev.xent.spark.Crossentropy;
+import dev.xent.catalog.Catalog;
+import dev.xent.catalog.KerasFunction;
 import dev.xent.spark.XentAggregator;
 import dev.xent.spark.XentFunctions;
 import dev.xent.spark.XentInput;
@@ -42,6 +43,8 @@ import org.apache.spark.storage.StorageLevel;
  * vector per row), {@code vector} is an ML {@code Vector} (MLlib's own type; xent computes it in float64).
  */
 public final class LogLossBenchmark {
+
+    private static final KerasFunction SCCE = Catalog.SPARSE_CATEGORICAL_CROSSENTROPY;
 
     private LogLossBenchmark() {}
 
@@ -91,10 +94,10 @@ public final class LogLossBenchmark {
         XentOptions options = XentOptions.builder().batchRows(batchRows).build();
         MulticlassClassificationEvaluator mllib = new MulticlassClassificationEvaluator().setMetricName("logLoss")
                 .setLabelCol("label").setProbabilityCol("probability").setPredictionCol("prediction");
-        Column sqlAggregate = XentFunctions.column(data, Crossentropy.SPARSE_CATEGORICAL, false, options, "label",
+        Column sqlAggregate = XentFunctions.column(data, SCCE, false, options, "label",
                 "probability", null, null);
         Dataset<XentInput> beans = asInputs(data, column.equals("vector") ? "vectorPrediction" : "floatPrediction");
-        TypedColumn<XentInput, Double> typed = XentAggregator.metric(Crossentropy.SPARSE_CATEGORICAL, options, false).toColumn();
+        TypedColumn<XentInput, Double> typed = XentAggregator.metric(SCCE, options, false).toColumn();
         String[] names = {"xent SQL aggregate", "xent Dataset scan", "xent typed Aggregator", "MLlib logLoss"};
         List<List<Double>> times = new ArrayList<>();
         double[] values = new double[names.length];
@@ -107,7 +110,7 @@ public final class LogLossBenchmark {
                 long s = System.nanoTime();
                 switch (k) {
                     case 0: values[k] = data.select(sqlAggregate).first().getStruct(0).getDouble(1); break;
-                    case 1: values[k] = XentFunctions.aggregate(data, Crossentropy.SPARSE_CATEGORICAL, false,
+                    case 1: values[k] = XentFunctions.aggregate(data, SCCE, false,
                             options, "label", "probability", null, null).getResult(); break;
                     case 2: values[k] = beans.select(typed).first(); break;
                     default: values[k] = mllib.evaluate(data); break;

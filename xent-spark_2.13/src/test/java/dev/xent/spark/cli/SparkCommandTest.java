@@ -3,11 +3,11 @@ package dev.xent.spark.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xent.catalog.Catalog;
 import dev.xent.cli.XentCommand;
 import dev.xent.metrics.MeanMetricWrapper;
 import dev.xent.ndarray.NdArray;
 import dev.xent.npy.NpyWriter;
-import dev.xent.spark.Crossentropy;
 import dev.xent.spark.XentOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -165,6 +165,18 @@ class SparkCommandTest {
     }
 
     @Test
+    void everyKindOfCatalogueFunctionPrintsWhatXentPrints() {
+        // Integer labels and same-shape targets, a function's own argument, a metric without a loss.
+        assertSameAsXent("metric", "sparse_top_k_categorical_accuracy", WEIGHTED_SPARSE_COLUMNS,
+                npy("y_true.npy", true), "--k", "3");
+        assertSameAsXent("metric", "CategoricalAccuracy", new String[] {"--label-col", "onehot", "--prediction-col",
+            "probs"}, npy("y_onehot.npy", false));
+        assertSameAsXent("loss", "binary_focal_crossentropy", new String[] {"--label-col", "onehot",
+            "--prediction-col", "probs", "--weight-col", "weight"}, npy("y_onehot.npy", true), "--gamma", "3",
+                "--apply-class-balancing", "--reduction", "sum");
+    }
+
+    @Test
     void reducedLossesPrintWhatXentLossPrints() {
         assertSameAsXent("loss", "sparse_categorical_crossentropy", SPARSE_COLUMNS, npy("y_true.npy", false));
         for (String reduction : new String[] {"sum", "mean", "mean_with_sample_weight", "sum_over_batch_size"}) {
@@ -227,7 +239,7 @@ class SparkCommandTest {
 
     @Test
     void printsWhatXentMetricPrintsForOneAndManyPartitions() {
-        MeanMetricWrapper m = XentOptions.defaults().metric(Crossentropy.SPARSE_CATEGORICAL);
+        MeanMetricWrapper m = XentOptions.defaults().metric(Catalog.SPARSE_CATEGORICAL_CROSSENTROPY);
         m.updateState(NdArray.of(labels), NdArray.of(probabilities, ROWS, CLASSES));
         for (String partitions : new String[] {"1", "13"}) {
             Run run = new Run("metric", "sparse_categorical_crossentropy", "--input", parquet, "--label-col", "label",
@@ -266,6 +278,11 @@ class SparkCommandTest {
         assertEquals(2, run.code);
         assertTrue(run.err.startsWith("xent: error: --label-smoothing is not an option of"
                 + " SparseCategoricalCrossentropy; its options are "), run.err);
+        Run gamma = new Run("loss", "categorical_crossentropy", "--input", parquet, "--label-col", "onehot",
+                "--prediction-col", "probs", "--gamma", "3");
+        assertEquals(2, gamma.code);
+        assertTrue(gamma.err.startsWith("xent: error: --gamma is not an option of CategoricalCrossentropy"),
+                gamma.err);
         Run unknown = new Run("metric", "hinge", "--input", parquet, "--label-col", "label", "--prediction-col", "p");
         assertEquals(2, unknown.code);
         assertTrue(unknown.err.startsWith("xent: error: NAME (hinge) must be one of"), unknown.err);
