@@ -5,10 +5,7 @@ import dev.xent.catalog.KerasFunction;
 import dev.xent.catalog.KerasFunction.Targets;
 import dev.xent.losses.Reduction;
 import dev.xent.ndarray.DType;
-import dev.xent.ndarray.NdArray;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How the inputs are read: in chunks of rows of the first axis (the batch axis), or all at once when the data has
@@ -163,24 +160,9 @@ final class Plan {
     /** The class axis of an element-wise function, which reduces none. */
     static final int NO_AXIS = Integer.MIN_VALUE;
 
-    /** Answers of {@link #reducesAnAxis}, per function. */
-    private static final Map<KerasFunction, Boolean> REDUCES = new ConcurrentHashMap<>();
-
-    /**
-     * Whether {@code f} reduces the class axis (one value per row of classes, as the cross-entropies and
-     * {@code categorical_accuracy}) rather than giving one value per element (Keras 3's {@code binary_accuracy}).
-     * The catalogue does not say, so the function itself is asked, once, on one row of two classes (sparse labels
-     * always reduce it); a function that refuses that row is taken to reduce.
-     */
+    /** Whether {@code f} reduces the class axis (sparse labels always do), as the catalogue describes it. */
     static boolean reducesAnAxis(KerasFunction f) {
-        return f.targets() == Targets.LABELS || REDUCES.computeIfAbsent(f, fn -> {
-            NdArray pred = NdArray.of(new float[] {0.25f, 0.75f}, 1, 2);
-            try {
-                return fn.call(NdArray.of(new float[] {0f, 1f}, 1, 2), pred, Map.of()).rank() < 2;
-            } catch (RuntimeException e) {
-                return true;
-            }
-        });
+        return f.targets() == Targets.LABELS || f.reducesAxis();
     }
 
     /** The axis the function reduces: its {@code axis} argument, or the last axis when it has none. */
