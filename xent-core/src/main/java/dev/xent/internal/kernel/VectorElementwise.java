@@ -152,16 +152,18 @@ final class VectorElementwise implements ElementwiseKernel {
             float[] st = b.targets;
             float keep = b.keep;
             float add = b.add;
+            int ti = b.ti;
+            int pi = b.pi;
+            boolean soft = false;
             for (int i = at; i < at + len; i += LANES) {
-                FloatVector tv = FloatVector.fromArray(F, t, b.ti + i).mul(keep).add(add);
+                FloatVector tv = FloatVector.fromArray(F, t, ti + i).mul(keep).add(add);
                 tv.intoArray(st, i);
                 VectorMask<Float> one = tv.compare(VectorOperators.EQ, 1f);
-                if (!one.or(tv.compare(VectorOperators.EQ, 0f)).allTrue()) {
-                    b.soft = true;
-                }
-                FloatVector o = clip(FloatVector.fromArray(F, p, b.pi + i));
+                soft |= !one.or(tv.compare(VectorOperators.EQ, 0f)).allTrue();
+                FloatVector o = clip(FloatVector.fromArray(F, p, pi + i));
                 VectorMath.logFast(FloatVector.broadcast(F, 1f).sub(o).blend(o, one)).intoArray(s, i);
             }
+            b.soft |= soft;
         }
     };
 
