@@ -54,7 +54,15 @@ final class ChunkReader implements AutoCloseable {
     private volatile boolean closed;
     private boolean done;
 
+    /** Null unless -Dxent.timing=true. */
+    private final Timing timing;
+
     ChunkReader(Inputs in, Plan plan) {
+        this(in, plan, null);
+    }
+
+    ChunkReader(Inputs in, Plan plan, Timing timing) {
+        this.timing = timing;
         this.thread = new Thread(() -> run(in, plan), "xent-reader");
         thread.setDaemon(true);
         thread.start();
@@ -89,6 +97,7 @@ final class ChunkReader implements AutoCloseable {
                 }
                 long start = 0;
                 do {
+                    long t0 = timing == null ? 0 : System.nanoTime();
                     int n = (int) Math.min(plan.batchRows, plan.rows - start);
                     from = start;
                     rows = n;
@@ -98,6 +107,9 @@ final class ChunkReader implements AutoCloseable {
                     NdArray p = floats(in.yPred, in.yPred.readRows(start, n));
                     reading = in.weight;
                     NdArray w = plan.weightMode == Plan.WeightMode.SLICE ? in.weight.readRows(start, n) : constant;
+                    if (timing != null) {
+                        timing.read.addAndGet(System.nanoTime() - t0);
+                    }
                     put(new Chunk(start, n, t, p, w));
                     start += n;
                 } while (start < plan.rows && !closed);

@@ -112,9 +112,11 @@ abstract class EvaluateCommand implements Callable<Integer> {
      */
     void forEachChunk(Inputs in, Plan plan, ChunkConsumer consumer) {
         Progress progress = Progress.forTerminal(spec.commandLine().getErr(), plan.chunked ? plan.rows : 0);
-        try (ChunkReader reader = new ChunkReader(in, plan)) {
+        Timing timing = Timing.ON ? new Timing() : null;
+        try (ChunkReader reader = new ChunkReader(in, plan, timing)) {
             while (true) {
                 ChunkReader.Chunk c;
+                long t0 = timing == null ? 0 : System.nanoTime();
                 try {
                     c = reader.next();
                 } catch (IOException e) {
@@ -123,6 +125,7 @@ abstract class EvaluateCommand implements Callable<Integer> {
                 if (c == null) {
                     break;
                 }
+                long t1 = timing == null ? 0 : System.nanoTime();
                 try {
                     consumer.accept(c);
                 } catch (InvalidElementException e) {
@@ -136,10 +139,17 @@ abstract class EvaluateCommand implements Callable<Integer> {
                 } catch (IOException e) {
                     throw new DataException(Errors.describe(e), e);
                 }
+                if (timing != null) {
+                    long t2 = System.nanoTime();
+                    timing.chunk(t1 - t0, t2 - t1);
+                }
                 progress.update(c.start + c.rows);
             }
         } finally {
             progress.finish();
+        }
+        if (timing != null) {
+            timing.print(spec.commandLine().getErr());
         }
     }
 
