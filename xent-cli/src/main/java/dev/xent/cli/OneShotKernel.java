@@ -8,7 +8,8 @@ import dev.xent.internal.kernel.RowLayout;
 import dev.xent.ndarray.NdArray;
 
 /**
- * The kernel of a command-line run, chosen by {@link Kernels#forOneShot} for the run's size on the first call that
+ * The kernel of a command-line run, chosen by {@link Kernels#forOneShot} (sparse calls: {@link
+ * Kernels#forOneShotSparse}) for the run's size on the first call that
  * needs a kernel: a run is one job in its own process, so below a size the SIMD kernel's scalar twin alone finishes
  * first. A function that computes without the cross-entropy kernel never asks, and never loads it; the others (the
  * cross-entropies) get the one-shot choice, whatever the catalogue adds.
@@ -20,6 +21,7 @@ final class OneShotKernel implements CrossEntropyKernel {
     private final long elements;
     private final boolean logits;
     private CrossEntropyKernel chosen;
+    private CrossEntropyKernel chosenSparse;
 
     /**
      * @param elements the prediction elements of the whole run
@@ -37,6 +39,13 @@ final class OneShotKernel implements CrossEntropyKernel {
         return chosen;
     }
 
+    private CrossEntropyKernel sparseKernel() {
+        if (chosenSparse == null) {
+            chosenSparse = Kernels.forOneShotSparse(elements, logits);
+        }
+        return chosenSparse;
+    }
+
     @Override
     public String name() {
         return kernel().name();
@@ -50,7 +59,7 @@ final class OneShotKernel implements CrossEntropyKernel {
     @Override
     public void sparse(NdArray pred, RowLayout layout, int[] labels, ProbabilityMode mode, Precision precision,
                        double[] out, int outOffset, int from, int to) {
-        kernel().sparse(pred, layout, labels, mode, precision, out, outOffset, from, to);
+        sparseKernel().sparse(pred, layout, labels, mode, precision, out, outOffset, from, to);
     }
 
     @Override

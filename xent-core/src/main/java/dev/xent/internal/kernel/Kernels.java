@@ -122,6 +122,31 @@ public final class Kernels {
         return Chosen.KERNEL;
     }
 
+    /** The reference kernel split over the process-wide number of threads. */
+    private static final class Reference {
+        static final CrossEntropyKernel KERNEL =
+                parallel(ScalarKernel.INSTANCE, threads(System.getProperty("xent.threads")));
+    }
+
+    /**
+     * {@link #forOneShot(long, boolean)} for sparse (label) calls only: with {@code xent.kernels=auto} (or unset),
+     * sparse probabilities go to the reference kernel, split over threads, whatever the size. In a one-shot process
+     * it needs no warm-up (no SIMD code to compile) and reads a mapped file in place, without copying it into heap
+     * blocks; whole {@code ./xent metric} runs over 1.6 and 6.4 GB of probabilities finished at least as soon with it
+     * as with the SIMD kernel or its twin on a 2-core machine, with or without AVX-512 (docs/benchmarks.md). Its
+     * values are the reference's (within the one ulp of the SIMD kernel's that {@code KernelUlpsTest} asserts).
+     * Sparse logits take {@link #forOneShot(long, boolean)}'s choice.
+     */
+    public static CrossEntropyKernel forOneShotSparse(long elements, boolean logits) {
+        String kernels = System.getProperty("xent.kernels", "auto").trim().toLowerCase(Locale.ROOT);
+        if (!logits && kernels.equals("auto")) {
+            LOG.config(() -> "xent kernels: " + Reference.KERNEL.name() + " for a one-shot job of " + elements
+                    + " elements (sparse probabilities: no warm-up, the mapped file read in place)");
+            return Reference.KERNEL;
+        }
+        return forOneShot(elements, logits);
+    }
+
     /** A computation run by {@link #with}. */
     @FunctionalInterface
     public interface Job<T, E extends Exception> {

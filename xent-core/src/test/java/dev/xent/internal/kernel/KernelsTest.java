@@ -65,6 +65,23 @@ class KernelsTest {
         }
     }
 
+    @Test
+    void sparseProbabilitiesTakeTheReferenceAtEverySizeAndSparseLogitsTheOneShotChoice() {
+        System.clearProperty("xent.kernels");
+        int threads = Kernels.threads(System.getProperty("xent.threads"));
+        String reference = ScalarKernel.INSTANCE.name() + (threads > 1 ? " x " + threads + " threads" : "");
+        for (long n : new long[] {0, Kernels.ONE_SHOT_PROBABILITY_ELEMENTS, Long.MAX_VALUE}) {
+            assertEquals(reference, Kernels.forOneShotSparse(n, false).name());
+            assertSame(Kernels.forOneShot(n, true), Kernels.forOneShotSparse(n, true));
+        }
+        CrossEntropyKernel chosen = Kernels.get();
+        for (String value : new String[] {"vector", "scalar"}) {
+            System.setProperty("xent.kernels", value);
+            assertSame(chosen, Kernels.forOneShotSparse(1000, false));
+            assertSame(chosen, Kernels.forOneShotSparse(1000, true));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"auto", " AUTO "})
     void autoIsTheDefault(String value) {
