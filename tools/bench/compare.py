@@ -195,6 +195,9 @@ def main():
                     help="comma-separated peers: ceiling, numpy, keras, torch, xent")
     ap.add_argument("--xent", default=os.path.join(ROOT, "xent"), help="the xent launcher")
     ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--large-rows", type=int, default=0,
+                    help="also time ./xent on a file of this many rows (e.g. 16000000), alternating with --rows, and "
+                         "report its marginal streaming rate: the extra bytes over the extra seconds")
     # worker mode
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--y-true", help=argparse.SUPPRESS)
@@ -227,6 +230,28 @@ def main():
             results.append(r)
             print(f"  {peer:8s} {r['input']:13s} " + (f"{r['seconds']:8.3f} s {r['gbps']:7.2f} GB/s   value {r['value']}"
                   if "seconds" in r else f"error: {r['error']}"), flush=True)
+    if args.large_rows and "xent" in peers:
+        # Marginal rate: start-up and warm-up cancel out; the best of `repeat` runs of each size, alternated.
+        large = generate(args.data, args.large_rows, args.classes)
+        extra = (args.large_rows - args.rows) * args.classes * 4 / 1e9
+        for inp in inputs:
+            logits = inp == "logits"
+            small_s, large_s = [], []
+            for _ in range(args.repeat):
+                for p, times in ((paths, small_s), (large, large_s)):
+                    r = run_xent(p, logits, 1, args.xent)
+                    times.append(r.get("seconds", float("nan")))
+            dt = min(large_s) - min(small_s)
+            peer_best = max((r["gbps"] for r in results if r["input"] == inp and r["peer"] not in ("xent", "ceiling")
+                             and "gbps" in r), default=None)
+            m = {"peer": "xent-marginal", "input": inp, "small_seconds": min(small_s), "large_seconds": min(large_s),
+                 "large_rows": args.large_rows, "marginal_gbps": extra / dt if dt > 0 else None}
+            results.append(m)
+            ratio = f" = {m['marginal_gbps'] / peer_best:.1f}x the best peer's GB/s" if peer_best and m["marginal_gbps"] \
+                else ""
+            print(f"  xent marginal {inp:13s} {args.rows} rows {min(small_s):.3f} s, {args.large_rows} rows "
+                  f"{min(large_s):.3f} s: " + (f"{m['marginal_gbps']:.2f} GB/s{ratio}" if m["marginal_gbps"]
+                                              else "n/a"), flush=True)
     print()
     print(f"{'input':14s} {'peer':10s} {'seconds':>9s} {'GB/s':>7s} {'xent / peer':>12s}")
     for inp in inputs:
