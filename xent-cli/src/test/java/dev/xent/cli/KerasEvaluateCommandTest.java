@@ -1,10 +1,10 @@
-package dev.xent.keras;
+package dev.xent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.xent.keras.cli.EvaluateCommand;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -21,8 +21,24 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code xent evaluate}: output against Keras's {@code evaluate}, exit codes and messages on {@code out}/{@code err}. */
-class EvaluateCommandTest {
+/**
+ * {@code xent evaluate} alone ({@link KerasEvaluateCommand#newCommandLine}): output against Keras's {@code evaluate}
+ * (the numbers real Keras wrote into xent-keras's fixtures), exit codes and messages on {@code out}/{@code err}.
+ */
+class KerasEvaluateCommandTest {
+
+    /** xent-keras's fixtures: the models, their data, and what Keras's {@code evaluate} returned for them. */
+    static final Path MODELS = KerasIntegrationTest.MODELS;
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final JsonNode GOLDEN = read(MODELS.resolve("evaluate.json"));
+
+    static JsonNode read(Path file) {
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     static final class Run {
         final int code;
@@ -39,16 +55,16 @@ class EvaluateCommandTest {
     static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = EvaluateCommand.newCommandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
+        int code = KerasEvaluateCommand.newCommandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
         return new Run(code, out.toString(), err.toString());
     }
 
     static String data(String name) {
-        return KerasEvaluateGoldenTest.resource("data/" + name).toString();
+        return MODELS.resolve("data").resolve(name).toString();
     }
 
     static String model(String name) {
-        return KerasEvaluateGoldenTest.resource(name).toString();
+        return MODELS.resolve(name).toString();
     }
 
     static void assertMatches(JsonNode expected, String out) throws Exception {
@@ -57,7 +73,7 @@ class EvaluateCommandTest {
 
     /** Every key of Keras's result but {@code skippedKeys}, within 2e-5; no other key than {@code "skipped"}. */
     static void assertMatches(JsonNode expected, String out, List<String> skippedKeys) throws Exception {
-        JsonNode actual = KerasEvaluateGoldenTest.JSON.readTree(out);
+        JsonNode actual = JSON.readTree(out);
         if (actual.has("skipped")) {
             List<String> keys = new ArrayList<>();
             actual.get("skipped").forEach(n -> keys.add(n.get("key").asText()));
@@ -77,7 +93,7 @@ class EvaluateCommandTest {
     }
 
     static JsonNode expected(String file, String run) {
-        for (JsonNode m : KerasEvaluateGoldenTest.GOLDEN.get("models")) {
+        for (JsonNode m : GOLDEN.get("models")) {
             if (m.get("file").asText().equals(file)) {
                 return m.get("results").get(run);
             }

@@ -1,4 +1,4 @@
-package dev.xent.keras.cli;
+package dev.xent.cli;
 
 import dev.xent.internal.kernel.Kernels;
 import dev.xent.keras.CompileConfig;
@@ -64,7 +64,7 @@ import picocli.CommandLine.Spec;
         description = {"Evaluate a compiled Keras model's loss and metrics on predictions, as"
                 + " model.evaluate(x, y, batch_size=N, return_dict=True) reports them for a model whose outputs are"
                 + " the predictions. Prints one JSON object."})
-public final class EvaluateCommand implements Callable<Integer> {
+public final class KerasEvaluateCommand implements Callable<Integer> {
 
     /** The output key of {@code --skip-unsupported}'s list. */
     static final String SKIPPED = "skipped";
@@ -258,7 +258,7 @@ public final class EvaluateCommand implements Callable<Integer> {
      * data or an unsupported model prints one line {@code xent: error: ...}, exit 1.
      */
     public static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new EvaluateCommand());
+        CommandLine cl = new CommandLine(new KerasEvaluateCommand());
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, args) -> {
