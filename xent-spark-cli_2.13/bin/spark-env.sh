@@ -1,16 +1,24 @@
-# Sourced by xent-spark and xent-spark-bench: builds this module and the modules it uses when their sources changed, and
-# resolves Spark's classpath (provided scope) with Maven once, caching it in target/spark-classpath.txt.
+# Sourced by xent-spark, check-cli-parity and xent-spark_2.13/bin/xent-spark-bench: builds this module (the Spark
+# command line) and the modules it uses when their sources changed, and resolves Spark's classpath (provided scope)
+# with Maven once, caching it in target/spark-classpath.txt. Sets $java (from JAVA_HOME, else PATH), $module, $root,
+# $spark_jvm_flags and $spark_classpath.
 module="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 root="$(dirname "$module")"
 cp_file="$module/target/spark-classpath.txt"
+if [[ -n "${JAVA_HOME:-}" ]]; then
+    java="$JAVA_HOME/bin/java"
+else
+    java="java"
+fi
 goal="${XENT_SPARK_GOAL:-compile}"
 stamp="$module/target/.built-$goal"
 
 stale() {
     [[ ! -s "$cp_file" || ! -f "$stamp" ]] && return 0
-    # This module and what it compiles with: xent-core, and xent-cli (with xent-npy, xent-keras) for the command line.
-    [[ -n "$(find "$module/pom.xml" "$root/pom.xml" "$module/src" \
-        "$root"/xent-{core,cli,npy,keras}/src/main "$root"/xent-{core,cli,npy,keras}/pom.xml \
+    # This module and what it compiles with: xent-spark_2.13 (its tests too: the benchmark), and xent-cli with
+    # xent-core, xent-npy and xent-keras.
+    [[ -n "$(find "$module/pom.xml" "$root/pom.xml" "$module/src" "$root/xent-spark_2.13/src" \
+        "$root/xent-spark_2.13/pom.xml" "$root"/xent-{core,cli,npy,keras}/src/main "$root"/xent-{core,cli,npy,keras}/pom.xml \
         -newer "$stamp" -print -quit 2>/dev/null)" ]]
 }
 
@@ -21,16 +29,16 @@ if stale && command -v flock >/dev/null 2>&1; then
     flock 9
 fi
 if stale; then
-    echo "xent spark: building xent-core and xent-spark_2.13, resolving Spark's classpath (once)..." >&2
+    echo "xent spark: building the Spark command line and what it uses, resolving Spark's classpath (once)..." >&2
     # (Some Maven 3.8 builds print bare colour resets even in batch mode: drop them.)
     set +e
-    (cd "$root" && mvn -q -B -Dstyle.color=never -pl xent-spark_2.13 -am -DskipTests "$goal" \
+    (cd "$root" && mvn -q -B -Dstyle.color=never -pl xent-spark-cli_2.13 -am -DskipTests "$goal" \
         dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile="$cp_file") 2>&1 \
         | sed -e $'s/\x1b\\[0m//g' -e '/^$/d' >&2
     status="${PIPESTATUS[0]}"
     set -e
     if [[ "$status" -ne 0 ]]; then
-        echo "xent: error: building the Spark module failed (mvn -pl xent-spark_2.13 -am $goal)" >&2
+        echo "xent: error: building the Spark command line failed (mvn -pl xent-spark-cli_2.13 -am $goal)" >&2
         exit 1
     fi
     touch "$stamp"

@@ -1,4 +1,4 @@
-package dev.xent.spark.bench;
+package dev.xent.spark.cli;
 
 import dev.xent.ndarray.NdArray;
 import dev.xent.npy.NpyWriter;
