@@ -1,10 +1,13 @@
 package dev.xent.spark.cli;
 
 import dev.xent.cli.DataException;
+import dev.xent.runtime.KernelInfo;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,6 +37,12 @@ public final class SparkCli implements Callable<Integer> {
     /** Spark's own logging configuration, unless the caller gave one: warnings only, on stderr. */
     static final String LOG_CONFIG = "classpath:dev/xent/spark/cli/log4j2-cli.properties";
 
+    /**
+     * The library's kernel logger, held so that its level stays set: the launcher adds the Vector API, and errors are
+     * one line on stderr (as in {@code xent}; a level set by a logging configuration is kept).
+     */
+    private static final Logger KERNELS_LOG = Logger.getLogger(KernelInfo.LOGGER);
+
     @Spec
     CommandSpec spec;
 
@@ -47,6 +56,9 @@ public final class SparkCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        if (KERNELS_LOG.getLevel() == null) {
+            KERNELS_LOG.setLevel(Level.SEVERE);
+        }
         if (System.getProperty("log4j2.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", LOG_CONFIG);
         }
