@@ -66,9 +66,9 @@ final class Plan {
         long[] t2 = t;
         long[] p2 = p;
         // A loss aligns ranks before calling its function (Keras's LossFunctionWrapper), and so do the functions of
-        // same-shape targets that reduce to one value per row (binary_accuracy); the sparse functions take labels
-        // with or without a trailing 1 themselves. For other functions it only shapes this plan: xent-core refuses
-        // each chunk's ranks as the function does.
+        // same-shape targets compared element by element (binary_accuracy); the sparse functions take labels with
+        // or without a trailing 1 themselves. For other functions it only shapes this plan: xent-core refuses each
+        // chunk's ranks as the function does.
         if (loss || f.targets() == Targets.SAME_SHAPE) {
             long[][] fixed = ShapeRules.squeezeOrExpand(t, p);
             t2 = fixed[0];
@@ -77,15 +77,19 @@ final class Plan {
         if (p2.length == 0) {
             throw new DataException(n.yPred + ": shape () has no class axis; predictions must have rank >= 1");
         }
-        int axis = classAxis(args);
-        int classAxis = ShapeRules.canonicalAxis(axis, p2.length);
-        if (classAxis < 0) {
-            throw new DataException(n.yPred + ": axis " + axis + " is out of range for shape " + ShapeRules.str(p)
-                    + "; it must be in [" + -p2.length + ", " + p2.length + ")");
+        int classAxis = NO_AXIS;
+        if (reducesAnAxis(f)) {
+            int axis = classAxis(args);
+            classAxis = ShapeRules.canonicalAxis(axis, p2.length);
+            if (classAxis < 0) {
+                throw new DataException(n.yPred + ": axis " + axis + " is out of range for shape " + ShapeRules.str(p)
+                        + "; it must be in [" + -p2.length + ", " + p2.length + ")");
+            }
         }
-        // Rows are independent only when the reduced axis is not the first: rank-1 predictions give one value per
-        // call in Keras (the binary family, KL divergence, Poisson), so such inputs are one update, read whole.
-        boolean chunked = p2.length >= 2 && classAxis != 0 && t.length >= 1;
+        // Rows are independent unless the reduced axis is the first: rank-1 predictions give one value per call in
+        // Keras when the function reduces the last axis (the binary family, KL divergence, Poisson), so such inputs
+        // are one update, read whole; an element-wise function (binary_accuracy) gives one value per element.
+        boolean chunked = (classAxis == NO_AXIS || p2.length >= 2 && classAxis != 0) && t.length >= 1;
         long rows = p[0];
         String wholeReason = chunked ? null : t.length == 0 ? n.yTrue + " has no batch axis"
                 : n.yPred + " shape " + ShapeRules.str(p) + (p2.length < 2 ? " has no batch axis besides the class"
@@ -153,6 +157,14 @@ final class Plan {
         return new Plan(true, rows, batchRows, mode, null);
     }
 
+    /** The class axis of an element-wise function, which reduces none. */
+    static final int NO_AXIS = Integer.MIN_VALUE;
+
+    /** Whether {@code f} reduces the class axis (sparse labels always do), as the catalogue describes it. */
+    static boolean reducesAnAxis(KerasFunction f) {
+        return f.targets() == Targets.LABELS || f.reducesAxis();
+    }
+
     /** The axis the function reduces: its {@code axis} argument, or the last axis when it has none. */
     static int classAxis(Arguments args) {
         Object axis = args.asMap().get("axis");
@@ -180,7 +192,10 @@ final class Plan {
             return b == null || b.length != values.length ? null : b;
         }
         long[] b = ShapeRules.broadcast(t2, p2);
-        return b == null || b.length != p2.length ? null : ShapeRules.remove(b, classAxis);
+        if (b == null || b.length != p2.length) {
+            return null;
+        }
+        return classAxis == NO_AXIS ? b : ShapeRules.remove(b, classAxis);
     }
 
     private static DataException targetsMismatch(Errors.Names n, KerasFunction f, long[] t, long[] p, long[] p2,

@@ -181,7 +181,7 @@ public final class Catalog {
             (t, p, a, precision, loss) -> ProbabilisticOps.poisson(t, p, precision, loss));
 
     public static final KerasFunction BINARY_ACCURACY = define(
-            new Spec("binary_accuracy", Targets.SAME_SHAPE).higherIsBetter()
+            new Spec("binary_accuracy", Targets.SAME_SHAPE).higherIsBetter().elementwise()
                     .arguments(new Argument("threshold", Type.NUMBER, 0.5, false,
                             "A prediction above it is the positive class (compared in float32, as Keras casts it).",
                             null))
@@ -301,7 +301,7 @@ public final class Catalog {
 
     private static KerasFunction define(Spec s, Computation computation) {
         KerasFunction f = new KerasFunction(s.name, s.arguments, s.metric.build(), s.loss == null ? null : s.loss.build(),
-                s.targets, s.higherIsBetter, s.metricFactory, s.lossFactory, s.metricAliases, s.lossAliases);
+                s.targets, s.higherIsBetter, s.reducesAxis, s.metricFactory, s.lossFactory, s.metricAliases, s.lossAliases);
         Computations.register(f, computation);
         ALL.add(f);
         return f;
@@ -312,6 +312,7 @@ public final class Catalog {
         final Targets targets;
         List<Argument> arguments = List.of();
         boolean higherIsBetter;
+        boolean reducesAxis = true;
         FormSpec metric;
         FormSpec loss;
         Function<Map<String, ?>, MeanMetricWrapper> metricFactory;
@@ -338,6 +339,12 @@ public final class Catalog {
 
         Spec higherIsBetter() {
             this.higherIsBetter = true;
+            return this;
+        }
+
+        /** Values per element of the inputs' shape: the function reduces no axis. */
+        Spec elementwise() {
+            this.reducesAxis = false;
             return this;
         }
 

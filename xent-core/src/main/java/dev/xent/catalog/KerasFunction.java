@@ -84,15 +84,18 @@ public final class KerasFunction {
     private final Form loss;
     private final Targets targets;
     private final boolean higherIsBetter;
+    private final boolean reducesAxis;
     private final Function<Map<String, ?>, MeanMetricWrapper> metricFromConfig;
     private final Function<Map<String, ?>, Loss> lossFromConfig;
     private final List<String> metricAliases;
     private final List<String> lossAliases;
 
     KerasFunction(String name, List<Argument> arguments, Form metric, Form loss, Targets targets,
-                  boolean higherIsBetter, Function<Map<String, ?>, MeanMetricWrapper> metricFromConfig,
+                  boolean higherIsBetter, boolean reducesAxis,
+                  Function<Map<String, ?>, MeanMetricWrapper> metricFromConfig,
                   Function<Map<String, ?>, Loss> lossFromConfig, List<String> metricAliases, List<String> lossAliases) {
         this.name = name;
+        this.reducesAxis = reducesAxis;
         this.metricAliases = List.copyOf(metricAliases);
         this.lossAliases = List.copyOf(lossAliases);
         this.arguments = List.copyOf(arguments);
@@ -160,6 +163,15 @@ public final class KerasFunction {
     /** Whether a larger value is better (the accuracies), as Keras's metric direction "up". */
     public boolean higherIsBetter() {
         return higherIsBetter;
+    }
+
+    /**
+     * Whether the function reduces an axis of {@code yPred} (its {@code axis} argument, or the last axis): one value
+     * per row of classes, as the cross-entropies, KL divergence, Poisson and the categorical accuracies give. False
+     * for an element-wise function (Keras 3's {@code binary_accuracy}), whose values have the inputs' shape.
+     */
+    public boolean reducesAxis() {
+        return reducesAxis;
     }
 
     /** Whether {@code name} names this function: its function name or one of its classes' names. */
