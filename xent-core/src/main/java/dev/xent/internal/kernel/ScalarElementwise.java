@@ -65,7 +65,7 @@ public final class ScalarElementwise implements ElementwiseKernel {
     }
 
     /** {@code -(t log p + (1 - t) log(1 - p))} with {@code p} clipped, in TensorFlow's order. */
-    static double bceProbabilities(double t, double p, Precision q) {
+    public static double bceProbabilities(double t, double p, Precision q) {
         double o = clip(p, q);
         double a = q.round(t * q.round(Math.log(o)));
         double b = q.round(q.round(1 - t) * q.round(Math.log(q.round(1 - o))));
@@ -73,7 +73,7 @@ public final class ScalarElementwise implements ElementwiseKernel {
     }
 
     /** TensorFlow's {@code sigmoid_cross_entropy_with_logits}: {@code max(x, 0) - x t + log1p(exp(-|x|))}. */
-    static double bceLogits(double t, double x, Precision q) {
+    public static double bceLogits(double t, double x, Precision q) {
         boolean positive = x >= 0;
         double relu = positive ? x : 0;
         double negAbs = positive ? -x : x;
@@ -81,7 +81,7 @@ public final class ScalarElementwise implements ElementwiseKernel {
     }
 
     /** {@code 1 / (1 + exp(-x))}, rounded. */
-    static double sigmoid(double x, Precision q) {
+    public static double sigmoid(double x, Precision q) {
         return q.round(1.0 / (1.0 + Math.exp(-x)));
     }
 

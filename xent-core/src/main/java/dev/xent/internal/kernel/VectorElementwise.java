@@ -152,31 +152,18 @@ final class VectorElementwise implements ElementwiseKernel {
             float[] st = b.targets;
             float keep = b.keep;
             float add = b.add;
+            int ti = b.ti;
+            int pi = b.pi;
+            boolean soft = false;
             for (int i = at; i < at + len; i += LANES) {
-                FloatVector tv = FloatVector.fromArray(F, t, b.ti + i).mul(keep).add(add);
+                FloatVector tv = FloatVector.fromArray(F, t, ti + i).mul(keep).add(add);
                 tv.intoArray(st, i);
                 VectorMask<Float> one = tv.compare(VectorOperators.EQ, 1f);
-                if (!one.or(tv.compare(VectorOperators.EQ, 0f)).allTrue()) {
-                    b.soft = true;
-                }
-                FloatVector o = clip(FloatVector.fromArray(F, p, b.pi + i));
+                soft |= !one.or(tv.compare(VectorOperators.EQ, 0f)).allTrue();
+                FloatVector o = clip(FloatVector.fromArray(F, p, pi + i));
                 VectorMath.logFast(FloatVector.broadcast(F, 1f).sub(o).blend(o, one)).intoArray(s, i);
             }
-        }
-    };
-
-    /**
-     * Binary cross-entropy, every target 0 or 1: {@code v = -s}. Bit for bit the general formula:
-     * {@code 1 * l + 0 * l'} adds a signed zero to a finite negative log.
-     */
-    private static final Pass BCE_HARD = new Pass() {
-        @Override
-        void run(Block b, int at, int len) {
-            float[] s = b.scratch;
-            float[] v = b.values;
-            for (int i = at; i < at + len; i += LANES) {
-                FloatVector.fromArray(F, s, i).neg().intoArray(v, i);
-            }
+            b.soft |= soft;
         }
     };
 
@@ -322,7 +309,6 @@ final class VectorElementwise implements ElementwiseKernel {
      * call in {@link #apply} stays virtual (a constant receiver would be inlined whatever the call site has seen).
      */
     private static final Pass[] BCE_FIRST_PASS = {BCE_FIRST};
-    private static final Pass[] BCE_HARD_PASSES = {BCE_HARD};
     private static final Pass[] BCE_SOFT_PASSES = {LOG_CLIPPED, BCE_SOFT};
     private static final Pass[] BCE_LOGITS_PASSES = {EXP_NEG_ABS, LOG1P, LOGITS};
     private static final Pass[] KL_PASSES = {KL_LOG, KL_TERM};
@@ -346,8 +332,13 @@ final class VectorElementwise implements ElementwiseKernel {
         }
     }
 
-    /** The element values of the block's current run of {@code len} elements into {@code b.values[0, len)}. */
+    /**
+     * The element values of the block's current run of {@code len} elements into {@code b.result[0, len)}, negated if
+     * {@code b.negated}.
+     */
     private static void compute(int kind, Block b, int len) {
+        b.result = b.values;
+        b.negated = false;
         if (len < LANES) {
             // Padded to one vector, so these elements get the same lane operations as anywhere else.
             System.arraycopy(b.t, b.ti, b.padT, 0, len);
@@ -363,7 +354,14 @@ final class VectorElementwise implements ElementwiseKernel {
             case BCE:
                 b.soft = false;
                 apply(BCE_FIRST_PASS, b, len);
-                apply(b.soft ? BCE_SOFT_PASSES : BCE_HARD_PASSES, b, len);
+                if (b.soft) {
+                    apply(BCE_SOFT_PASSES, b, len);
+                } else {
+                    // Every target 0 or 1: the values are -s, bit for bit the general formula (1 * l + 0 * l' adds
+                    // a signed zero to a finite negative log); the sums negate instead (IEEE sums are symmetric).
+                    b.result = b.scratch;
+                    b.negated = true;
+                }
                 break;
             case BCE_LOGITS:
                 apply(BCE_LOGITS_PASSES, b, len);
@@ -405,6 +403,9 @@ final class VectorElementwise implements ElementwiseKernel {
         final float[] targets = new float[BLOCK];
         /** Set by binary cross-entropy's first pass where a target is other than 0 and 1. */
         boolean soft;
+        /** Where {@link #compute} left the values ({@link #values} or a scratch array), and whether negated. */
+        float[] result;
+        boolean negated;
         /** The double sums of a block's short groups, and the gather index of their length. */
         final double[] sums = new double[BLOCK];
         private final int[] index = new int[LANES];
@@ -545,10 +546,11 @@ final class VectorElementwise implements ElementwiseKernel {
                     b.load(target, pred, r * n, g * n);
                     compute(kind, b, g * n);
                     if (n < 2 * LANES) {
-                        shortSums(b.values, n, g, b.stride(n), b.sums);
+                        shortSums(b.result, n, g, b.stride(n), b.sums);
                     }
                     for (int k = 0; k < g; k++) {
-                        double s = n < 2 * LANES ? b.sums[k] : sum(b.values, k * n, n, b.lanes);
+                        double s = n < 2 * LANES ? b.sums[k] : sum(b.result, k * n, n, b.lanes);
+                        s = b.negated ? -s : s;
                         out[outOffset + r + k - from] = (float) (mean ? s / n : s);
                     }
                 }
@@ -560,7 +562,8 @@ final class VectorElementwise implements ElementwiseKernel {
                         int len = Math.min(BLOCK, n - c);
                         b.load(target, pred, r * n + c, len);
                         compute(kind, b, len);
-                        s += sum(b.values, 0, len, b.lanes);
+                        double piece = sum(b.result, 0, len, b.lanes);
+                        s += b.negated ? -piece : piece;
                     }
                     out[outOffset + r - from] = (float) (mean ? s / n : s);
                 }
@@ -579,9 +582,10 @@ final class VectorElementwise implements ElementwiseKernel {
                     int len = Math.min(BLOCK, i1 - i);
                     b.load(target, pred, base + i, len);
                     compute(kind, b, len);
-                    float[] v = b.values;
+                    float[] v = b.result;
+                    float sign = b.negated ? -1f : 1f;
                     for (int k = 0; k < len; k++) {
-                        out[at + i + k] += v[k];
+                        out[at + i + k] += sign * v[k];
                     }
                 }
             }

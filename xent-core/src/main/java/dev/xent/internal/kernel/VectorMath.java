@@ -143,19 +143,28 @@ final class VectorMath {
                 .add(L6).mul(x).add(L7).mul(x).add(L8).mul(x).mul(z);
     }
 
-    /** Lane-wise {@link FloatMath#logFast}: {@link #log} with {@link #logPolynomial}. */
+    private static final FloatVector VLN2_HI = FloatVector.broadcast(F, LN2_HI);
+    private static final FloatVector VLN2_LO = FloatVector.broadcast(F, LN2_LO);
+    private static final FloatVector VMINUS_HALF = FloatVector.broadcast(F, -0.5f);
+
+    /** Lane-wise {@link FloatMath#logFast}. */
     static FloatVector logFast(FloatVector q) {
         IntVector ix = (IntVector) q.reinterpretAsInts();
-        IntVector e = ix.lanewise(VectorOperators.LSHR, 23).sub(126);
-        FloatVector m = ix.and(0x007fffff).or(0x3f000000).reinterpretAsFloats();
-        VectorMask<Float> small = m.compare(VectorOperators.LT, SQRT_HALF);
-        FloatVector x = m.add(m.blend(0f, small.not())).sub(1f);
-        FloatVector ef = ((FloatVector) e.convert(VectorOperators.I2F, 0)).sub(FloatVector.zero(F).blend(1f, small));
+        IntVector tmp = ix.sub(FloatMath.SQRT_HALF_BITS);
+        FloatVector x = ix.sub(tmp.and(0xff800000)).reinterpretAsFloats().sub(1f);
+        FloatVector ef = (FloatVector) tmp.lanewise(VectorOperators.ASHR, 23).convert(VectorOperators.I2F, 0);
         FloatVector z = x.mul(x);
         FloatVector y = logPolynomial(x, z);
-        y = y.add(ef.mul(LN2_LO));
-        y = y.add(z.mul(-0.5f));
-        FloatVector result = x.add(y).add(ef.mul(LN2_HI));
+        FloatVector result;
+        if (FMA) {
+            y = ef.fma(VLN2_LO, y);
+            y = z.fma(VMINUS_HALF, y);
+            result = ef.fma(VLN2_HI, x.add(y));
+        } else {
+            y = y.add(ef.mul(LN2_LO));
+            y = y.add(z.mul(-0.5f));
+            result = x.add(y).add(ef.mul(LN2_HI));
+        }
         return result.blend(q, q.compare(VectorOperators.NE, q));
     }
 
