@@ -90,7 +90,7 @@ final class LossCommand extends EvaluateCommand {
         if (r != Reduction.NONE && output != null) {
             throw usage("--output is written only with --reduction none (the reduction is " + r.kerasName() + ")");
         }
-        if (gradient != null && !hasGradient(loss)) {
+        if (gradient != null && !loss.function().hasGradient()) {
             throw usage("--gradient: " + loss.function().lossClassName() + " has no gradient in this version of"
                     + " xent; run without --gradient");
         }
@@ -101,30 +101,6 @@ final class LossCommand extends EvaluateCommand {
         }
         print(JsonResult.loss(loss, result));
         return 0;
-    }
-
-    /**
-     * Whether {@code loss} computes a gradient, asked on one row of two classes before any file is read or written
-     * (an error of that row's own, such as an axis it lacks, or a loss not computed at all, leaves the answer to the
-     * run).
-     */
-    static boolean hasGradient(Loss loss) {
-        NdArray pred = NdArray.of(new float[] {0.25f, 0.75f}, 1, 2);
-        NdArray target = loss.function().targets() == KerasFunction.Targets.LABELS ? NdArray.of(new int[] {1})
-                : NdArray.of(new float[] {0f, 1f}, 1, 2);
-        try {
-            loss.call(target, pred);
-        } catch (RuntimeException e) {
-            return true;
-        }
-        try {
-            loss.gradient(target, pred);
-            return true;
-        } catch (UnsupportedOperationException e) {
-            return false;
-        } catch (RuntimeException e) {
-            return true;
-        }
     }
 
     /** The reduced loss (null for reduction none, whose values go to --output), and the gradient if asked for. */

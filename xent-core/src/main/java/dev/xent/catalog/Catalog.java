@@ -8,6 +8,7 @@ import dev.xent.internal.Computations;
 import dev.xent.internal.CrossEntropyOps;
 import dev.xent.internal.ElementValues;
 import dev.xent.internal.Gradients;
+import dev.xent.internal.ProbabilisticGradients;
 import dev.xent.internal.ProbabilisticOps;
 import dev.xent.internal.kernel.Precision;
 import dev.xent.losses.Loss;
@@ -91,6 +92,11 @@ public final class Catalog {
                 }
 
                 @Override
+                public boolean hasGradient() {
+                    return true;
+                }
+
+                @Override
                 public boolean maskWithoutWeight(Arguments a) {
                     return a.bool("exclude_ignored_from_count");
                 }
@@ -118,6 +124,11 @@ public final class Catalog {
                     return Gradients.categorical(t, p, a.bool("from_logits"), a.number("label_smoothing"),
                             a.integer("axis"), a.bool("smooth_over_class_axis"), v, w, r);
                 }
+
+                @Override
+                public boolean hasGradient() {
+                    return true;
+                }
             });
 
     public static final KerasFunction BINARY_CROSSENTROPY = define(
@@ -130,8 +141,10 @@ public final class Catalog {
                     .loss(new FormSpec("BinaryCrossentropy", "from_logits", "label_smoothing", "axis"))
                     .factories(dev.xent.metrics.BinaryCrossentropy::fromConfig,
                             dev.xent.losses.BinaryCrossentropy::fromConfig),
-            (t, p, a, precision, loss) -> ProbabilisticOps.binaryCrossentropy(t, p, a.bool("from_logits"),
-                    a.number("label_smoothing"), a.integer("axis"), precision, loss));
+            Computation.of((t, p, a, precision, loss) -> ProbabilisticOps.binaryCrossentropy(t, p,
+                    a.bool("from_logits"), a.number("label_smoothing"), a.integer("axis"), precision, loss),
+                    (t, p, a, v, w, r) -> ProbabilisticGradients.binaryCrossentropy(t, p, a.bool("from_logits"),
+                            a.number("label_smoothing"), a.integer("axis"), v, w, r)));
 
     public static final KerasFunction BINARY_FOCAL_CROSSENTROPY = define(
             new Spec("binary_focal_crossentropy", Targets.SAME_SHAPE)
@@ -146,9 +159,12 @@ public final class Catalog {
                     .loss(new FormSpec("BinaryFocalCrossentropy", "from_logits", "label_smoothing", "axis",
                             "apply_class_balancing", "alpha", "gamma"))
                     .factories(null, dev.xent.losses.BinaryFocalCrossentropy::fromConfig),
-            (t, p, a, precision, loss) -> ProbabilisticOps.binaryFocalCrossentropy(t, p,
+            Computation.of((t, p, a, precision, loss) -> ProbabilisticOps.binaryFocalCrossentropy(t, p,
                     a.bool("apply_class_balancing"), a.number("alpha"), a.number("gamma"), a.bool("from_logits"),
-                    a.number("label_smoothing"), a.integer("axis"), precision, loss));
+                    a.number("label_smoothing"), a.integer("axis"), precision, loss),
+                    (t, p, a, v, w, r) -> ProbabilisticGradients.binaryFocalCrossentropy(t, p,
+                            a.bool("apply_class_balancing"), a.number("alpha"), a.number("gamma"),
+                            a.bool("from_logits"), a.number("label_smoothing"), a.integer("axis"), v, w, r)));
 
     public static final KerasFunction CATEGORICAL_FOCAL_CROSSENTROPY = define(
             new Spec("categorical_focal_crossentropy", Targets.SAME_SHAPE)
@@ -160,9 +176,13 @@ public final class Catalog {
                     .loss(new FormSpec("CategoricalFocalCrossentropy", "from_logits", "label_smoothing", "axis",
                             "alpha", "gamma").extensions("smooth_over_class_axis"))
                     .factories(null, dev.xent.losses.CategoricalFocalCrossentropy::fromConfig),
-            (t, p, a, precision, loss) -> ProbabilisticOps.categoricalFocalCrossentropy(t, p, a.numbers("alpha"),
-                    a.number("gamma"), a.bool("from_logits"), a.number("label_smoothing"), a.integer("axis"),
-                    a.bool("smooth_over_class_axis"), precision, loss));
+            Computation.of((t, p, a, precision, loss) -> ProbabilisticOps.categoricalFocalCrossentropy(t, p,
+                    a.numbers("alpha"), a.number("gamma"), a.bool("from_logits"), a.number("label_smoothing"),
+                    a.integer("axis"), a.bool("smooth_over_class_axis"), precision, loss),
+                    (t, p, a, v, w, r) -> ProbabilisticGradients.categoricalFocalCrossentropy(t, p,
+                            a.numbers("alpha"), a.number("gamma"), a.bool("from_logits"),
+                            a.number("label_smoothing"), a.integer("axis"), a.bool("smooth_over_class_axis"), v, w,
+                            r)));
 
     public static final KerasFunction KL_DIVERGENCE = define(
             new Spec("kl_divergence", Targets.SAME_SHAPE)
@@ -171,14 +191,16 @@ public final class Catalog {
                     .metric(new FormSpec("KLDivergence"))
                     .loss(new FormSpec("KLDivergence"))
                     .factories(dev.xent.metrics.KLDivergence::fromConfig, dev.xent.losses.KLDivergence::fromConfig),
-            (t, p, a, precision, loss) -> ProbabilisticOps.klDivergence(t, p, precision, loss));
+            Computation.of((t, p, a, precision, loss) -> ProbabilisticOps.klDivergence(t, p, precision, loss),
+                    (t, p, a, v, w, r) -> ProbabilisticGradients.klDivergence(t, p, v, w, r)));
 
     public static final KerasFunction POISSON = define(
             new Spec("poisson", Targets.SAME_SHAPE)
                     .metric(new FormSpec("Poisson"))
                     .loss(new FormSpec("Poisson"))
                     .factories(dev.xent.metrics.Poisson::fromConfig, dev.xent.losses.Poisson::fromConfig),
-            (t, p, a, precision, loss) -> ProbabilisticOps.poisson(t, p, precision, loss));
+            Computation.of((t, p, a, precision, loss) -> ProbabilisticOps.poisson(t, p, precision, loss),
+                    (t, p, a, v, w, r) -> ProbabilisticGradients.poisson(t, p, v, w, r)));
 
     public static final KerasFunction BINARY_ACCURACY = define(
             new Spec("binary_accuracy", Targets.SAME_SHAPE).higherIsBetter().elementwise()

@@ -174,6 +174,11 @@ public final class KerasFunction {
         return reducesAxis;
     }
 
+    /** Whether its loss has a gradient ({@link Loss#gradient}); every loss of the catalogue has one. */
+    public boolean hasGradient() {
+        return loss != null && Computations.of(this).hasGradient();
+    }
+
     /** Whether {@code name} names this function: its function name or one of its classes' names. */
     public boolean isNamed(String candidate) {
         return name.equals(candidate) || (hasMetricClass() && metric.className.equals(candidate))

@@ -26,8 +26,46 @@ public interface Computation {
         throw new UnsupportedOperationException("this function has no gradient");
     }
 
+    /** Whether {@link #gradient} is implemented. */
+    default boolean hasGradient() {
+        return false;
+    }
+
     /** Whether a metric applies the mask even without a sample weight (an extension of the sparse metric). */
     default boolean maskWithoutWeight(Arguments args) {
         return false;
+    }
+
+    /** The per-element values of a computation. */
+    @FunctionalInterface
+    interface Values {
+        ElementValues values(NdArray yTrue, NdArray yPred, Arguments args, Precision precision, boolean loss);
+    }
+
+    /** The gradient of a computation (see {@link Computation#gradient}). */
+    @FunctionalInterface
+    interface Gradient {
+        double[] gradient(NdArray yTrue, NdArray yPred, Arguments args, ElementValues values, NdArray sampleWeight,
+                          String reduction);
+    }
+
+    /** A computation of these values and that gradient. */
+    static Computation of(Values values, Gradient gradient) {
+        return new Computation() {
+            @Override
+            public ElementValues values(NdArray t, NdArray p, Arguments a, Precision precision, boolean loss) {
+                return values.values(t, p, a, precision, loss);
+            }
+
+            @Override
+            public double[] gradient(NdArray t, NdArray p, Arguments a, ElementValues v, NdArray w, String r) {
+                return gradient.gradient(t, p, a, v, w, r);
+            }
+
+            @Override
+            public boolean hasGradient() {
+                return true;
+            }
+        };
     }
 }

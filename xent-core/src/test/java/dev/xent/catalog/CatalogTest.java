@@ -115,6 +115,7 @@ class CatalogTest {
         }
         Loss l = f.newLoss(Map.of());
         assertEquals(f.name(), l.name());
+        assertTrue(f.hasGradient(), f.name());
         assertEquals(Reduction.SUM_OVER_BATCH_SIZE, l.reduction());
         Map<String, Object> config = l.getConfig();
         assertEquals(List.of("name", "reduction"), new ArrayList<>(config.keySet()).subList(0, 2));

@@ -448,12 +448,18 @@ class ProbabilisticOpsTest {
         assertEquals("yTrue shape (2, 4) does not match yPred shape (2, 5): binary_crossentropy needs equal shapes (a "
                 + "trailing 1 on one side is squeezed or expanded)", rejected(() -> ProbabilisticOps.binaryCrossentropy(
                 T, wide, false, 0, -1, Precision.FLOAT32, true)));
-        NdArray row = NdArray.of(new float[4], 1, 4);
-        assertEquals("yTrue shape (1, 4) does not match yPred shape (2, 4): kl_divergence needs equal shapes (a "
-                + "trailing 1 on one side is squeezed or expanded); broadcasting, which Keras would do, is refused",
-                rejected(() -> ProbabilisticOps.klDivergence(row, P, Precision.FLOAT32, true)));
-        assertTrue(rejected(() -> ProbabilisticOps.poisson(row, P, Precision.FLOAT32, true)).startsWith(
-                "yTrue shape (1, 4) does not match yPred shape (2, 4): poisson needs equal shapes"));
+        // Keras's kl_divergence, poisson and categorical_focal_crossentropy check no shapes: targets broadcast.
+        NdArray row = NdArray.of(new float[] {0.1f, 0.2f, 0.3f, 0.4f}, 1, 4);
+        NdArray rows = NdArray.of(new float[] {0.1f, 0.2f, 0.3f, 0.4f, 0.1f, 0.2f, 0.3f, 0.4f}, 2, 4);
+        assertArrayEquals(ProbabilisticOps.klDivergence(rows, P, Precision.FLOAT32, true).values,
+                ProbabilisticOps.klDivergence(row, P, Precision.FLOAT32, true).values);
+        assertArrayEquals(ProbabilisticOps.poisson(rows, P, Precision.FLOAT32, false).values,
+                ProbabilisticOps.poisson(row, P, Precision.FLOAT32, false).values);
+        // Predictions are never broadcast to the targets.
+        NdArray threeRows = NdArray.of(new float[12], 3, 4);
+        assertEquals("yTrue shape (3, 4) does not match yPred shape (2, 4): kl_divergence needs equal shapes (a "
+                + "trailing 1 on one side is squeezed or expanded) or targets that broadcast to the predictions' shape",
+                rejected(() -> ProbabilisticOps.klDivergence(threeRows, P, Precision.FLOAT32, true)));
     }
 
     @Test
