@@ -1,6 +1,7 @@
 package dev.xent.cli;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,8 +9,15 @@ import dev.xent.catalog.Argument;
 import dev.xent.catalog.Catalog;
 import dev.xent.catalog.KerasFunction;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -68,22 +76,36 @@ public final class ConfigInput {
         String text = arg;
         if (arg.startsWith("@")) {
             source = arg.substring(1);
-            try {
-                text = Files.readString(Path.of(source), StandardCharsets.UTF_8);
-            } catch (NoSuchFileException e) {
-                throw new DataException(source + ": no such file (--config @FILE)", e);
-            } catch (IOException | RuntimeException e) {
-                throw new DataException(source + ": cannot read the --config file: " + Errors.describe(e), e);
+            if (source.isEmpty()) {
+                throw new DataException(EMPTY_FILE);
+            }
+            text = read(source);
+        } else {
+            if (arg.isBlank()) {
+                throw new DataException(EMPTY_TEXT);
+            }
+            long bytes = utf8Length(arg);
+            if (bytes > MAX_BYTES) {
+                throw new DataException("--config: the inline config has " + bytes + " bytes (as UTF-8), more than"
+                        + " the " + MAX_BYTES + " bytes (4 MiB) a config may have");
+            }
+            if (arg.charAt(0) == '\uFEFF') {
+                text = arg.substring(1);
             }
         }
         ObjectMapper mapper = new ObjectMapper();
         JsonNode root;
-        try {
-            root = mapper.readTree(text);
+        try (JsonParser parser = mapper.createParser(text)) {
+            root = mapper.readTree(parser);
+            if (root != null) {
+                checkNothingAfter(source, text, (int) parser.currentLocation().getCharOffset());
+            }
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             throw new DataException(source + ": invalid JSON" + where + ": " + e.getOriginalMessage(), e);
+        } catch (IOException e) { // reading a String: never
+            throw new DataException(source + ": cannot parse the config: " + Errors.describe(e), e);
         }
         if (root != null && root.isTextual()) {
             // tf.keras 2 writes a function given to compile() by name as the bare name.
@@ -119,6 +141,119 @@ public final class ConfigInput {
             throw new DataException(source + ": config (" + abbreviate(config.toString()) + ") must be a JSON object");
         }
         return new ConfigInput(source, className.asText(), moduleName, false, map);
+    }
+
+    /** The most bytes a {@code --config} may have, inline or in a file; no more is read (4 MiB). */
+    public static final int MAX_BYTES = 4 << 20;
+
+    /** The message for {@code --config @} (also given as a usage error before anything runs). */
+    static final String EMPTY_FILE = "--config @: the path after @ is empty; give --config @FILE or the JSON itself";
+
+    /** The message for {@code --config ''} (or blank). */
+    static final String EMPTY_TEXT = "--config: the config is empty; give the JSON of a config or @FILE";
+
+    /**
+     * The text of the config file {@code source}: at most {@link #MAX_BYTES} bytes read (a device such as
+     * {@code /dev/zero} is never read further), decoded as strict UTF-8 (a UTF-8 byte-order mark is skipped); a file
+     * in another encoding is refused with the offset of the first byte that is not UTF-8.
+     */
+    private static String read(String source) {
+        Path path;
+        try {
+            path = Path.of(source);
+        } catch (InvalidPathException e) {
+            throw new DataException(source + ": not a valid path for --config @FILE (" + e.getReason() + ")", e);
+        }
+        if (Files.isDirectory(path)) {
+            throw new DataException(source + ": is a directory, not a --config file");
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(path)) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        } catch (NoSuchFileException e) {
+            throw new DataException(source + ": no such file (--config @FILE)", e);
+        } catch (IOException | RuntimeException e) {
+            throw new DataException(source + ": cannot read the --config file: " + Errors.describe(e), e);
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw new DataException(source + ": the --config file has more than " + MAX_BYTES + " bytes (4 MiB), the"
+                    + " most a config may have; reading stopped there");
+        }
+        return decode(source, bytes);
+    }
+
+    /** {@code bytes} as strict UTF-8, with the offset of the first byte that is not, or of a NUL (UTF-16?). */
+    static String decode(String source, byte[] bytes) {
+        int start = 0;
+        if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb && (bytes[2] & 0xff) == 0xbf) {
+            start = 3; // a UTF-8 byte-order mark, as Windows editors write: skipped
+        } else if (bytes.length >= 2 && ((bytes[0] & 0xff) == 0xfe && (bytes[1] & 0xff) == 0xff
+                || (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xfe)) {
+            throw new DataException(source + ": the --config file is not UTF-8: it starts with the UTF-16 byte-order"
+                    + " mark 0x" + String.format("%02x%02x", bytes[0] & 0xff, bytes[1] & 0xff) + " (at byte offset 0);"
+                    + " save it as UTF-8");
+        }
+        for (int i = start; i < bytes.length; i++) {
+            if (bytes[i] == 0) {
+                throw new DataException(source + ": the --config file is not UTF-8 text: it has a NUL byte at byte"
+                        + " offset " + i + " (UTF-16 or UTF-32 without a byte-order mark?); save it as UTF-8");
+            }
+        }
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes, start, bytes.length - start);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult r = decoder.decode(in, out, true);
+        if (!r.isError()) {
+            r = decoder.flush(out);
+        }
+        if (r.isError()) {
+            int at = in.position();
+            StringBuilder hex = new StringBuilder();
+            for (int i = at; i < Math.min(bytes.length, at + Math.max(1, r.length())); i++) {
+                hex.append(hex.length() == 0 ? "0x" : " 0x").append(String.format("%02x", bytes[i] & 0xff));
+            }
+            throw new DataException(source + ": the --config file is not UTF-8: byte " + hex + " at byte offset " + at
+                    + " is not valid UTF-8 (Latin-1 or another encoding?); save it as UTF-8");
+        }
+        return out.flip().toString();
+    }
+
+    /**
+     * Refuses anything but JSON whitespace after the config's value, which ends before {@code end} (Jackson alone
+     * would stop reading there: {@code {"from_logits": true} {"from_logits": false}} would mean the first object).
+     */
+    private static void checkNothingAfter(String source, String text, int end) {
+        int i = Math.max(0, Math.min(end, text.length()));
+        while (i < text.length() && " \t\r\n".indexOf(text.charAt(i)) >= 0) {
+            i++;
+        }
+        if (i == text.length()) {
+            return;
+        }
+        int line = 1;
+        int column = 1;
+        for (int j = 0; j < i; j++) {
+            char c = text.charAt(j);
+            if (c == '\n' || (c == '\r' && (j + 1 == text.length() || text.charAt(j + 1) != '\n'))) {
+                line++;
+                column = 1;
+            } else if (c != '\r') {
+                column++;
+            }
+        }
+        throw new DataException(source + ": unexpected content after the JSON value at line " + line + ", column "
+                + column + " (" + abbreviate(text.substring(i)) + "): a config is one JSON value");
+    }
+
+    /** The length of {@code s} in UTF-8, counted without encoding it. */
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+        }
+        return n;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.xent.cli;
 
+import dev.xent.internal.Printable;
 import dev.xent.ndarray.InvalidElementException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
@@ -27,9 +28,14 @@ final class Errors {
         return oneLine(m == null || m.isBlank() ? e.getClass().getSimpleName() : m);
     }
 
-    /** {@code s} with line breaks and tabs turned into single spaces. */
+    /**
+     * {@code s} as one printable line: line breaks, tabs, escape sequences and every other control character
+     * written as {@code \}{@code uXXXX} ({@link Printable}), so that a file name, a config key or a NAME holding
+     * them can neither break the one-line message nor act on the terminal. Every message the command line prints
+     * on stderr goes through here (more than once is harmless: escaped text has nothing left to escape).
+     */
     static String oneLine(String s) {
-        return s.replaceAll("\\s*[\\r\\n\\t]+\\s*", " ").strip();
+        return Printable.escape(s).strip();
     }
 
     /** Names of the inputs in messages: the files as given on the command line. */

@@ -76,9 +76,19 @@ abstract class EvaluateCommand implements Callable<Integer> {
 
     /** Values the options must have whatever the function. */
     void checkOptionValues() {
+        requirePath("--y-true", yTrue);
+        requirePath("--y-pred", yPred);
+        requirePath("--sample-weight", sampleWeight);
         keras.checkValues(this::usage);
         if (batchSize != null && batchSize < 1) {
             throw usage("--batch-size (" + batchSize + ") must be at least 1");
+        }
+    }
+
+    /** Refuses an empty file name given to {@code option} (null: not given). */
+    void requirePath(String option, String value) {
+        if (value != null && value.isEmpty()) {
+            throw usage(option + ": the path is empty; give a file name");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.xent.cli;
 
+import dev.xent.internal.Printable;
 import dev.xent.npy.NpyArrayFile;
 import java.io.Closeable;
 import java.io.IOException;
@@ -47,8 +48,8 @@ final class Inputs implements Closeable {
             return NpyArrayFile.open(spec);
         } catch (IOException e) {
             String m = Errors.describe(e);
-            // xent-npy's messages start with the file name; others get it here.
-            throw new DataException(m.startsWith(spec) ? m : spec + ": " + m, e);
+            // xent-npy's messages start with the file name (control characters escaped); others get it here.
+            throw new DataException(m.startsWith(Printable.escape(spec)) ? m : spec + ": " + m, e);
         } catch (OutOfMemoryError e) {
             throw new DataException(spec + ": out of memory while opening the file", e);
         }

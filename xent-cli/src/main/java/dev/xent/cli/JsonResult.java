@@ -2,6 +2,10 @@ package dev.xent.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import dev.xent.internal.Printable;
 import dev.xent.losses.Loss;
 import dev.xent.metrics.MeanMetricWrapper;
 import java.io.IOException;
@@ -21,6 +25,33 @@ import java.util.Map;
 public final class JsonResult {
 
     private static final JsonFactory JSON = new JsonFactory();
+
+    /**
+     * Jackson escapes the C0 controls; these escapes add DEL, the C1 controls, the line separators and the
+     * bidirectional controls ({@link Printable}), so that a name from the inputs never acts on a terminal: still
+     * the same JSON string for any reader.
+     */
+    private static final CharacterEscapes ESCAPES = new CharacterEscapes() {
+        private static final long serialVersionUID = 1L;
+        private final int[] ascii = ascii();
+
+        private int[] ascii() {
+            int[] a = standardAsciiEscapesForJSON();
+            a[0x7f] = ESCAPE_CUSTOM;
+            return a;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return ch <= 0xffff && Printable.isEscaped((char) ch) ? new SerializedString(Printable.escape(
+                    String.valueOf((char) ch))) : null;
+        }
+    };
 
     private JsonResult() {}
 
@@ -72,6 +103,7 @@ public final class JsonResult {
     private static String write(Map<String, Object> out) {
         StringWriter text = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(text)) {
+            g.setCharacterEscapes(ESCAPES);
             value(g, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

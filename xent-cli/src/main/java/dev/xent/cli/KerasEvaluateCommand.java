@@ -1,5 +1,6 @@
 package dev.xent.cli;
 
+import dev.xent.internal.Printable;
 import dev.xent.internal.kernel.Kernels;
 import dev.xent.keras.CompileConfig;
 import dev.xent.keras.KerasModelFile;
@@ -52,9 +53,9 @@ import picocli.CommandLine.Spec;
  * Every value printed is then the one Keras reports under its key. A skipped loss leaves {@code "loss"} out (the
  * metrics do not depend on it). {@code "skipped"} is present, possibly empty, whenever the option is given.
  *
- * <p>A config with no loss and no metrics is refused, as Keras's {@code evaluate} refuses it. With metrics and no
- * loss, {@code "loss"} is 0, as Keras on JAX reports it (Keras on TensorFlow, PyTorch and NumPy raises
- * {@code No loss to compute}).
+ * <p>A config without a loss is refused, with or without metrics, as Keras's {@code evaluate} on TensorFlow (and
+ * PyTorch and NumPy) refuses it: {@code No loss to compute} (on JAX, Keras reports a loss of 0 when there are
+ * metrics).
  *
  * <p>Keras's {@code loss} also adds the model's own losses (weight regularizers, {@code add_loss}), which depend on
  * the weights rather than the predictions; for such a model the {@code loss} printed here is the compiled loss
@@ -105,6 +106,13 @@ public final class KerasEvaluateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (batchSize < 1) {
             throw new ParameterException(spec.commandLine(), "--batch-size (" + batchSize + ") must be >= 1");
+        }
+        String[][] paths = {{"--model", model.toString()}, {"--y-true", yTrue}, {"--y-pred", yPred},
+                {"--sample-weight", sampleWeight}};
+        for (String[] p : paths) {
+            if (p[1] != null && p[1].isEmpty()) {
+                throw new ParameterException(spec.commandLine(), p[0] + ": the path is empty; give a file name");
+            }
         }
         KerasModelFile file = KerasModelFile.open(model);
         CompileConfig compile = file.compileConfig();
@@ -243,7 +251,7 @@ public final class KerasEvaluateCommand implements Callable<Integer> {
         for (char c : s.toCharArray()) {
             if (c == '"' || c == '\\') {
                 sb.append('\\').append(c);
-            } else if (c < 0x20) {
+            } else if (Printable.isEscaped(c)) {
                 sb.append(String.format("\\u%04x", (int) c));
             } else {
                 sb.append(c);
@@ -279,7 +287,8 @@ public final class KerasEvaluateCommand implements Callable<Integer> {
         return cl;
     }
 
+    /** {@code s} on one line, control characters escaped as the command line escapes every message. */
     private static String oneLine(String s) {
-        return String.valueOf(s).replaceAll("\\s*[\\r\\n\\t]+\\s*", " ").strip();
+        return Printable.escape(String.valueOf(s)).strip();
     }
 }

@@ -127,6 +127,12 @@ public final class KerasOptions {
         if (dtype != null && !DTYPES.contains(dtype)) {
             throw usage.apply("--dtype (" + dtype + ") must be float32 or float64");
         }
+        if ("@".equals(config)) {
+            throw usage.apply(ConfigInput.EMPTY_FILE);
+        }
+        if ("".equals(config)) {
+            throw usage.apply(ConfigInput.EMPTY_TEXT);
+        }
     }
 
     /** The parsed {@code --config}, or {@link ConfigInput#NONE}; a bad one is a {@link DataException}. */

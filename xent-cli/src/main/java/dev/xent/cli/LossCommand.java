@@ -78,6 +78,11 @@ final class LossCommand extends EvaluateCommand {
         if (reduction != null && !java.util.List.of(REDUCTIONS.split(", ")).contains(reduction)) {
             throw usage("--reduction (" + reduction + ") must be one of " + REDUCTIONS);
         }
+        requirePath("--output", output);
+        requirePath("--gradient", gradient);
+        new DistinctFiles().output("--output", output).output("--gradient", gradient)
+                .input("--y-true", yTrue).input("--y-pred", yPred).input("--sample-weight", sampleWeight)
+                .config(keras.config).check(this::usage);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.xent.cli;
 
+import dev.xent.internal.Printable;
 import dev.xent.npy.NpyArrayFile;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -120,7 +121,8 @@ public final class XentCommand implements Callable<Integer> {
                 // still readable as it was opened
             } catch (java.io.IOException | RuntimeException ex) {
                 String m = Errors.describe(ex);
-                String rest = m.startsWith(spec + ": ") ? m.substring(spec.length() + 2) : m;
+                String named = Printable.escape(spec) + ": ";
+                String rest = m.startsWith(named) ? m.substring(named.length()) : m;
                 return spec + ": the file changed while being read (reading its memory-mapped data failed); now "
                         + rest;
             }
@@ -152,7 +154,7 @@ public final class XentCommand implements Callable<Integer> {
         if (ex instanceof UnmatchedArgumentException) {
             UnmatchedArgumentException u = (UnmatchedArgumentException) ex;
             if (!u.getSuggestions().isEmpty()) {
-                err.println("Did you mean: " + String.join(", ", u.getSuggestions()) + "?");
+                err.println("Did you mean: " + Errors.oneLine(String.join(", ", u.getSuggestions())) + "?");
             }
         }
         err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");

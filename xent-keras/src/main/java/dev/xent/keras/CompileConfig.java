@@ -97,7 +97,7 @@ public final class CompileConfig {
      * The loss and metrics xent computes for labels and predictions of these shapes, and the entries it does not.
      *
      * @throws IllegalArgumentException for an entry Keras refuses, a bad config, a multi-output structure, or a
-     *     config with neither a loss nor metrics
+     *     config without a loss (Keras on TensorFlow raises "No loss to compute")
      */
     public Resolution resolve(int[] yTrueShape, int[] yPredShape) {
         List<Skipped> skipped = new ArrayList<>();
@@ -140,6 +140,13 @@ public final class CompileConfig {
                     b.metric((MeanMetricWrapper) m);
                 }
             }
+        }
+        if (!hasLoss) {
+            // Keras 3.15's Trainer.compute_loss raises unless the backend is JAX, which reports a loss of 0; the
+            // golden numbers are TensorFlow's. After the metrics: a bad metric entry is reported first.
+            throw new IllegalArgumentException(source + ": compile_config has metrics but no loss (\"loss\": "
+                    + (loss == null ? "absent" : "null") + "), which Keras on TensorFlow cannot evaluate (its evaluate"
+                    + " raises \"No loss to compute. Provide a `loss` argument in `compile()`.\")");
         }
         CompiledMetrics cm = b.build();
         // The metrics' keys as evaluate() reports them: the name, or the _1 / weighted_ form Keras gives a repeat.

@@ -86,7 +86,8 @@ class CompileConfigTest {
             return;
         }
         List<Object> metrics = new ArrayList<>(ids);
-        CompiledMetrics cm = CompileConfig.parse(json(config(null, metrics, null))).toCompiledMetrics(yTrueShape(f), ROWS);
+        CompiledMetrics cm = CompileConfig.parse(json(config("poisson", metrics, null)))
+                .toCompiledMetrics(yTrueShape(f), ROWS);
         assertEquals(ids.size(), cm.metrics().size());
         for (int i = 0; i < ids.size(); i++) {
             MeanMetricWrapper m = cm.metrics().get(i);
@@ -100,7 +101,8 @@ class CompileConfigTest {
     void metricAsSerializedObjectAndFunction(KerasFunction f) {
         MeanMetricWrapper configured = f.newMetric(Map.of("name", "mine"));
         List<Object> metrics = List.of(Serialization.serializeKerasObject(configured), serializedFunction(f.name()));
-        CompiledMetrics cm = CompileConfig.parse(json(config(null, null, metrics))).toCompiledMetrics(yTrueShape(f), ROWS);
+        CompiledMetrics cm = CompileConfig.parse(json(config("poisson", null, metrics)))
+                .toCompiledMetrics(yTrueShape(f), ROWS);
         assertEquals(2, cm.weightedMetrics().size());
         MeanMetricWrapper object = cm.weightedMetrics().get(0);
         assertSame(f, object.function());
@@ -220,10 +222,15 @@ class CompileConfigTest {
             assertTrue(e.getMessage().startsWith("compile_config: compile_config has no loss and no metrics, so there"
                     + " is nothing to evaluate (Keras's evaluate raises \"No loss to compute."), e.getMessage());
         }
-        // With metrics, the loss is 0, as Keras on JAX reports it.
-        CompiledMetrics cm = compile(null, List.of("accuracy"));
-        assertNull(cm.loss());
-        assertEquals(List.of("loss", "accuracy"), List.copyOf(cm.result().keySet()));
+        // With metrics, Keras 3.15 on TensorFlow raises too (on JAX it reports a loss of 0).
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> compile(null, List.of("accuracy")));
+        assertEquals("compile_config: compile_config has metrics but no loss (\"loss\": null), which Keras on"
+                + " TensorFlow cannot evaluate (its evaluate raises \"No loss to compute. Provide a `loss` argument in"
+                + " `compile()`.\")", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> CompileConfig.parse("{\"weighted_metrics\": [\"accuracy\"]}").resolve(LABELS, ROWS));
+        assertTrue(e.getMessage().contains("has metrics but no loss (\"loss\": absent)"), e.getMessage());
     }
 
     @Test

@@ -56,7 +56,7 @@ final class ChannelSource implements ByteSource {
     /** A stored zip entry {@code entryName} at {@code [start, start + size)}, whose data must have CRC-32 {@code crc}. */
     static ChannelSource storedEntry(FileChannel channel, long start, long size, String name, String entryName,
                                      int crc) {
-        return new ChannelSource(channel, start, size, name, false, Text.quote(entryName), crc);
+        return new ChannelSource(channel, start, size, name, false, Text.quoteName(entryName), crc);
     }
 
     @Override

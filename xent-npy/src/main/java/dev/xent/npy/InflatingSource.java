@@ -45,7 +45,7 @@ final class InflatingSource implements ByteSource {
         this.size = size;
         this.expectedCrc = crc32;
         this.name = name;
-        this.entry = Text.quote(entryName);
+        this.entry = Text.quoteName(entryName);
         restart();
     }
 

@@ -143,6 +143,27 @@ public final class NpyArrayFile implements Closeable {
     }
 
     /**
+     * The file {@code spec} reads, as {@link #open} finds it: {@code spec} itself when it names an existing file,
+     * else the archive of {@code ARCHIVE.npz:KEY}, else {@code spec}. Nothing is opened; for callers that must know
+     * which file an input is (the command line refuses to write an output over one).
+     *
+     * @throws InvalidPathException if {@code spec} (or its archive part) is not a valid path
+     */
+    public static Path pathOf(String spec) {
+        int i = archiveEnd(spec);
+        return Path.of(i < 0 ? spec : spec.substring(0, i));
+    }
+
+    /** Where the archive's path ends in {@code ARCHIVE.npz:KEY}, or -1 when {@code spec} is one file. */
+    private static int archiveEnd(String spec) {
+        if (Files.isRegularFile(Path.of(spec))) {
+            return -1;
+        }
+        int i = spec.toLowerCase(Locale.ROOT).lastIndexOf(".npz:");
+        return i < 0 ? -1 : i + 4;
+    }
+
+    /**
      * Opens {@code spec}: a {@code .npy} file, or {@code ARCHIVE.npz:KEY}. If {@code spec} names an existing file
      * it is opened as is (an {@code .npz} holding exactly one array can be opened this way); otherwise it is split
      * at its last {@code .npz:} (case-insensitive) into the archive's path and the key. Reads and checks the header
@@ -159,14 +180,9 @@ public final class NpyArrayFile implements Closeable {
         Path path;
         String key = null;
         try {
-            path = Path.of(spec);
-            if (!Files.isRegularFile(path)) {
-                int i = spec.toLowerCase(Locale.ROOT).lastIndexOf(".npz:");
-                if (i >= 0) {
-                    path = Path.of(spec.substring(0, i + 4));
-                    key = spec.substring(i + 5);
-                }
-            }
+            int end = archiveEnd(spec);
+            path = Path.of(end < 0 ? spec : spec.substring(0, end));
+            key = end < 0 ? null : spec.substring(end + 1);
         } catch (InvalidPathException e) {
             throw new NpyFormatException(where + "not a valid path (" + e.getReason() + ")", e);
         }
@@ -175,7 +191,7 @@ public final class NpyArrayFile implements Closeable {
         }
         if (!Files.exists(path)) {
             throw new NoSuchFileException(Text.name(spec), null, key == null ? "no such file"
-                    : "no such file " + path);
+                    : "no such file " + Text.name(path.toString()));
         }
         if (!Files.isRegularFile(path)) {
             throw new NpyFormatException(where + "is not a regular file");
@@ -236,11 +252,11 @@ public final class NpyArrayFile implements Closeable {
                 }
             }
             if (entry == null) {
-                throw new NpyFormatException(where + "no array " + Text.quote(key) + " in the archive ("
+                throw new NpyFormatException(where + "no array " + Text.quoteName(key) + " in the archive ("
                         + keys(all) + ")");
             }
         }
-        String entryName = Text.quote(entry.name);
+        String entryName = Text.quoteName(entry.name);
         int sameName = 0;
         for (NpzArchive.Entry e : all) {
             if (e.name.equals(entry.name)) {
@@ -278,7 +294,7 @@ public final class NpyArrayFile implements Closeable {
         StringBuilder sb = new StringBuilder("keys: ");
         int shown = Math.min(all.size(), 20);
         for (int i = 0; i < shown; i++) {
-            sb.append(i == 0 ? "" : ", ").append(Text.escape(all.get(i).key(), Text.MAX_QUOTED));
+            sb.append(i == 0 ? "" : ", ").append(Text.name(all.get(i).key(), Text.MAX_QUOTED));
         }
         if (all.size() > shown) {
             sb.append(", ... (").append(all.size() - shown).append(" more)");

@@ -175,7 +175,7 @@ final class NpzArchive {
                 e += 4 + len;
             }
             if (size < 0 || compressed < 0 || local < 0 || local > cdOffset) {
-                throw new NpyFormatException(where + "zip entry " + Text.quote(name)
+                throw new NpyFormatException(where + "zip entry " + Text.quoteName(name)
                         + " has sizes or an offset outside the archive");
             }
             entries.add(new Entry(name, method, flags, crc, compressed, size, local));
@@ -188,17 +188,17 @@ final class NpzArchive {
     static long dataOffset(FileChannel channel, Entry e, String where) throws IOException {
         long size = channel.size();
         if (e.localHeaderOffset > size - 30) {
-            throw new NpyFormatException(where + "zip local header of " + Text.quote(e.name) + " at byte "
+            throw new NpyFormatException(where + "zip local header of " + Text.quoteName(e.name) + " at byte "
                     + e.localHeaderOffset + " is outside the archive");
         }
         ByteBuffer h = read(channel, e.localHeaderOffset, 30, where);
         if (h.getInt(0) != LOCAL) {
             throw new NpyFormatException(where + "no zip local header at byte " + e.localHeaderOffset + " for "
-                    + Text.quote(e.name) + "; the archive is damaged");
+                    + Text.quoteName(e.name) + "; the archive is damaged");
         }
         long data = e.localHeaderOffset + 30 + (h.getShort(26) & 0xffff) + (h.getShort(28) & 0xffff);
         if (data > size || e.compressedSize > size - data) {
-            throw new NpyFormatException(where + "zip entry " + Text.quote(e.name) + ": its " + e.compressedSize
+            throw new NpyFormatException(where + "zip entry " + Text.quoteName(e.name) + ": its " + e.compressedSize
                     + " bytes of data from byte " + data + " run past the end of the archive (" + size + " bytes)");
         }
         return data;

@@ -1,5 +1,7 @@
 package dev.xent.npy;
 
+import dev.xent.internal.Printable;
+
 /** Formatting helpers for one-line error messages. Internal. */
 final class Text {
 
@@ -22,7 +24,10 @@ final class Text {
         return sb.toString();
     }
 
-    /** {@code s} escaped and cut to {@link #MAX_QUOTED} characters, in single quotes. */
+    /**
+     * {@code s} escaped and cut to {@link #MAX_QUOTED} characters, in single quotes: for text read from a header,
+     * whose characters are bytes (so written as Python writes bytes, {@code '\x93'}); names use {@link #quoteName}.
+     */
     static String quote(CharSequence s) {
         return "'" + escape(s, MAX_QUOTED) + "'";
     }
@@ -52,14 +57,22 @@ final class Text {
         }
     }
 
-    /** A file name (or spec) made safe for a one-line message: control characters escaped, never cut. */
+    /**
+     * A file name (or spec, or archive key) made safe for a one-line message, never cut: control characters escaped
+     * as the command line escapes every message ({@link Printable}), other characters as they are.
+     */
     static String name(String spec) {
-        for (int i = 0; i < spec.length(); i++) {
-            if (spec.charAt(i) < 0x20 || spec.charAt(i) == 0x7f) {
-                return escape(spec, Integer.MAX_VALUE);
-            }
-        }
-        return spec;
+        return Printable.escape(spec);
+    }
+
+    /** An archive's key or entry name in single quotes: as {@link #name}, cut to {@link #MAX_QUOTED} characters. */
+    static String quoteName(String s) {
+        return "'" + name(s, MAX_QUOTED) + "'";
+    }
+
+    /** {@code s} as {@link #name}, cut to {@code max} characters. */
+    static String name(String s, int max) {
+        return s.length() <= max ? name(s) : name(s.substring(0, max)) + "...";
     }
 
     /** A shape the way Python prints a tuple: {@code ()}, {@code (3,)}, {@code (3, 4)}. */

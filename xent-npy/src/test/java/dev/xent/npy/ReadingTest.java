@@ -49,7 +49,7 @@ class ReadingTest {
         e = assertThrows(NoSuchFileException.class, () -> NpyArrayFile.open(archive));
         assertEquals(archive + ": no such file " + dir.resolve("nope.npz"), e.getMessage());
         assertEquals(dir + ": is a directory, not a .npy file", refused(dir.toString()).getMessage());
-        assertEquals("\\x00: not a valid path (Nul character not allowed)",
+        assertEquals("\\u0000: not a valid path (Nul character not allowed)",
                 assertThrows(NpyFormatException.class, () -> NpyArrayFile.open("\0")).getMessage());
     }
 
