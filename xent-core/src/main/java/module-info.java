@@ -9,8 +9,11 @@
  * ({@link dev.xent.runtime.KernelInfo} says which kernel runs and why). The same holds on the class path.
  *
  * <p>{@code dev.xent.internal} and {@code dev.xent.internal.kernel} are not exported: they may change in any release.
- * xent's own command line and benchmarks, which use them, run on the class path.
+ * xent-npy (automatic module {@code dev.xent.npy}) escapes file names in its messages as the core does, through
+ * {@code dev.xent.internal}, exported to it alone. xent's command line and benchmarks, which use the kernels, are
+ * applications that run on the class path.
  */
+@SuppressWarnings("module") // the qualified export's target is built after this module
 module dev.xent.core {
     requires static jdk.incubator.vector;
     requires java.logging;
@@ -21,4 +24,7 @@ module dev.xent.core {
     exports dev.xent.ndarray;
     exports dev.xent.runtime;
     exports dev.xent.saving;
+
+    // (.ci/run checks with jdeps that the library jars use nothing else of this module's.)
+    exports dev.xent.internal to dev.xent.npy;
 }
