@@ -6,8 +6,8 @@
  * <p>The SIMD kernels use the incubating Vector API, an optional dependency: with
  * {@code --add-modules jdk.incubator.vector} on the {@code java} command line they run, without it the scalar
  * kernels compute the same results (within the rounding each function documents) 3-10x slower and the first use
- * logs one warning
- * ({@link dev.xent.runtime.KernelInfo} says which kernel runs and why). The same holds on the class path.
+ * logs one warning ({@link dev.xent.runtime.KernelInfo} says which kernel runs and why). The same holds on the class
+ * path.
  *
  * <p>{@code dev.xent.internal} and {@code dev.xent.internal.kernel} are not exported: they may change in any release.
  * xent-npy (automatic module {@code dev.xent.npy}) escapes file names in its messages as the core does, through
