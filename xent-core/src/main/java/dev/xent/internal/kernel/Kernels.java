@@ -170,8 +170,24 @@ public final class Kernels {
      * kernel family is chosen first), else at CONFIG.
      */
     private static void log(boolean warn, String line) {
-        LOG.logp(warn && WARNED.compareAndSet(false, true) ? Level.WARNING : Level.CONFIG, Kernels.class.getName(),
-                "choose", line);
+        Level level = warn && WARNED.compareAndSet(false, true) ? Level.WARNING : Level.CONFIG;
+        if (level == Level.WARNING && LOG.isLoggable(level) && untouchedLogging()) {
+            // java.util.logging's default format takes two lines (a date and source line first); the warning is one.
+            System.err.println("WARNING: " + line);
+            return;
+        }
+        LOG.logp(level, Kernels.class.getName(), "choose", line);
+    }
+
+    /**
+     * Whether java.util.logging is as the JDK sets it up (no configuration file or class, no format, no handler on
+     * xent's logger): then the warning goes to stderr as one line; otherwise through the logger, as configured.
+     */
+    private static boolean untouchedLogging() {
+        return System.getProperty("java.util.logging.config.file") == null
+                && System.getProperty("java.util.logging.config.class") == null
+                && System.getProperty("java.util.logging.SimpleFormatter.format") == null
+                && LOG.getHandlers().length == 0 && LOG.getUseParentHandlers();
     }
 
     /** Whether {@code jdk.incubator.vector} is in the boot layer (the JVM was started with it). */
