@@ -89,4 +89,31 @@ class DocumentedExamplesTest {
         var loss = dev.xent.losses.SparseCategoricalCrossentropy.builder().ignoreClass(0).build();
         assertEquals(1.17694, loss.value(yTrue, yPred), 1e-3);
     }
+
+    /** The examples of the new classes' javadoc: Keras's docstring inputs and the numbers Keras 3.15.1 prints. */
+    @Test
+    void probabilisticFamily() {
+        NdArray t = NdArray.of(new float[] {0, 1, 0, 0}, 2, 2);
+        NdArray p = NdArray.of(new float[] {0.6f, 0.4f, 0.4f, 0.6f}, 2, 2);
+        var bce = dev.xent.metrics.BinaryCrossentropy.builder().build();
+        bce.updateState(t, p);
+        assertEquals(0.81492424, bce.result(), 1e-6);
+        assertEquals(0.815, dev.xent.losses.BinaryCrossentropy.builder().build().value(t, p), 1e-3);
+        assertEquals(0.268, dev.xent.losses.BinaryFocalCrossentropy.builder().gamma(2).build().value(t, p), 1e-3);
+        var kld = dev.xent.metrics.KLDivergence.builder().build();
+        kld.updateState(t, p);
+        assertEquals(0.45814306, kld.result(), 1e-6);
+        assertEquals(0.458, dev.xent.losses.KLDivergence.builder().build().value(t, p), 1e-3);
+        NdArray ones = NdArray.of(new float[] {1, 1, 0, 0}, 2, 2);
+        var poisson = dev.xent.metrics.Poisson.builder().build();
+        poisson.updateState(t, ones);
+        assertEquals(0.49999997, poisson.result(), 1e-6);
+        assertEquals(0.5, dev.xent.losses.Poisson.builder().build().value(t, ones), 1e-6);
+        assertEquals(0.23315276, dev.xent.losses.CategoricalFocalCrossentropy.builder().build().value(ONE_HOT, PROBS),
+                1e-6);
+        var accuracy = dev.xent.metrics.BinaryAccuracy.builder().build();
+        accuracy.updateState(NdArray.of(new float[] {1, 1, 0, 0}, 4, 1),
+                NdArray.of(new float[] {0.98f, 1, 0, 0.6f}, 4, 1));
+        assertEquals(0.75, accuracy.result(), 1e-7);
+    }
 }

@@ -32,7 +32,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * }</pre>
  */
 @Command(name = "xent", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        subcommands = {MetricCommand.class, LossCommand.class, dev.xent.keras.cli.EvaluateCommand.class},
+        subcommands = {MetricCommand.class, LossCommand.class, KerasEvaluateCommand.class},
         description = "Keras-exact metrics and losses (cross-entropies, focal, KL divergence, Poisson, accuracies)"
                 + " over NumPy .npy/.npz files.",
         footer = {"", "Exit codes: 0 success; 1 bad data (one line 'xent: error: ...' on stderr naming the file, the"

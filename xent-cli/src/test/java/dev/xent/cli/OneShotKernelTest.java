@@ -7,6 +7,7 @@ import dev.xent.internal.kernel.CrossEntropyKernel;
 import dev.xent.internal.kernel.Kernels;
 import dev.xent.ndarray.NdArray;
 import dev.xent.npy.NpyWriter;
+import dev.xent.runtime.KernelInfo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ class OneShotKernelTest {
     @TempDir
     Path dir;
 
-    private final Logger log = Logger.getLogger(Kernels.class.getName());
+    private final Logger log = Logger.getLogger(KernelInfo.LOGGER);
     private final List<String> lines = new ArrayList<>();
     private final Handler handler = new Handler() {
         @Override

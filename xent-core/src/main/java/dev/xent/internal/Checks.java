@@ -39,6 +39,14 @@ public final class Checks {
         return labelSmoothing;
     }
 
+    /** The focal losses' {@code gamma}: Keras accepts any number; a negative (or NaN) one is refused here. */
+    public static double checkGamma(double gamma) {
+        if (!(gamma >= 0)) {
+            throw new IllegalArgumentException("gamma (" + gamma + ") must be >= 0");
+        }
+        return gamma;
+    }
+
     public static String shape(int[] shape) {
         if (shape.length == 1) {
             return "(" + shape[0] + ",)";

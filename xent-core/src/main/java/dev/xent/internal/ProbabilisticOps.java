@@ -87,13 +87,6 @@ public final class ProbabilisticOps {
         return new Prepared(target, predShape, Checks.canonicalAxis(axis, predShape.length, "yPred"));
     }
 
-    private static double checkGamma(double gamma) {
-        if (!(gamma >= 0)) {
-            throw new IllegalArgumentException("gamma (" + gamma + ") must be >= 0");
-        }
-        return gamma;
-    }
-
     /** Keras's binary smoothing {@code y * (1 - ls) + 0.5 * ls}: the constants as the compute dtype holds them. */
     private static double[] binarySmoothing(double labelSmoothing, Precision precision) {
         Checks.checkLabelSmoothing(labelSmoothing);
@@ -124,7 +117,7 @@ public final class ProbabilisticOps {
                                                         double labelSmoothing, int axis, Precision precision,
                                                         boolean lossRankFix) {
         Prepared a = prepare("binary_focal_crossentropy", yTrue, yPred, axis, lossRankFix, false);
-        checkGamma(gamma);
+        Checks.checkGamma(gamma);
         double[] s = binarySmoothing(labelSmoothing, precision);
         // Python scalars meet a tensor: alpha, gamma and (1 - alpha), computed in Python, take the tensor's dtype.
         ElementwiseKernel.Focal focal = new ElementwiseKernel.Focal(precision.round(gamma), applyClassBalancing,
@@ -153,7 +146,7 @@ public final class ProbabilisticOps {
             throw new IllegalArgumentException("alpha (length " + alpha.length + ") must have length 1 or " + last
                     + " (yPred's last axis), as it broadcasts along the last axis");
         }
-        checkGamma(gamma);
+        Checks.checkGamma(gamma);
         Checks.checkLabelSmoothing(labelSmoothing);
         double keep = 1.0;
         double add = 0.0;

@@ -27,10 +27,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * inputs, seeded random ones and edge values (NaN, infinities, 0, 1, the clip bounds, logits of +-100, +-1e4 and
  * +-1e30, smoothing, axes, class balancing, alpha lists, float64), with every kernel implementation.
  *
- * <p>The cases are {@code golden/probabilistic.txt}, one per line ({@code name|function|params|y_true dtype|shape|data
- * |y_pred dtype|shape|data|result shape|data}), written by {@code golden/generate_probabilistic.py} (run it with the
- * Keras environment of {@code tools/golden/README.md}). They sit next to this class because this work may only touch
- * {@code dev/xent/internal}; their natural home is {@code src/test/resources/golden} and {@code tools/golden}.
+ * <p>The cases are {@code src/test/resources/golden/probabilistic.txt}, one per line ({@code name|function|params|
+ * y_true dtype|shape|data|y_pred dtype|shape|data|result shape|data}), written by
+ * {@code tools/golden/generate_probabilistic.py > xent-core/src/test/resources/golden/probabilistic.txt} (in the Keras
+ * environment of {@code tools/golden/README.md}).
  *
  * <p>Tolerance: float32 results within {@code 4 ulp + 2^-22 * scale} of TensorFlow's, where {@code scale} is the
  * largest magnitude among the case's results (TensorFlow sums in float32 trees, we in double); float64 within
@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ProbabilisticGoldenTest {
 
-    static final Path FILE = Path.of("src/test/java/dev/xent/internal/golden/probabilistic.txt");
+    static final Path FILE = Path.of("src/test/resources/golden/probabilistic.txt");
 
     /** The worst float32 difference seen, in ulps of the expected value (printed after the run). */
     static double worstUlps;

@@ -24,13 +24,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link ProbabilisticGradients}: against {@code tf.GradientTape} through the Keras 3.15.1 loss classes on TensorFlow
- * 2.21 ({@code golden/probabilistic-gradients.txt}, from {@code golden/generate_probabilistic_gradients.py}: sample
+ * 2.21 ({@code src/test/resources/golden/probabilistic-gradients.txt}, from
+ * {@code tools/golden/generate_probabilistic_gradients.py}: sample
  * weights, every reduction, the rank fix, clip bounds hit exactly and passed, NaN, float64), and against central
  * finite differences in double over seeded random inputs (the seed is in each display name).
  */
 class ProbabilisticGradientsTest {
 
-    static final Path FILE = Path.of("src/test/java/dev/xent/internal/golden/probabilistic-gradients.txt");
+    static final Path FILE = Path.of("src/test/resources/golden/probabilistic-gradients.txt");
 
     static double worstUlps;
     static String worstCase = "";

@@ -1,12 +1,17 @@
 package dev.xent.internal.kernel;
 
+import dev.xent.runtime.KernelInfo;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Chooses the kernel implementation once per JVM (and per job, for one-shot jobs) and logs the choice at level
- * CONFIG (so nothing reaches the console under the default logging configuration).
+ * CONFIG (so nothing reaches the console under the default logging configuration), except that the first choice
+ * that wanted SIMD and cannot have it logs at WARNING, once per JVM: without {@code --add-modules
+ * jdk.incubator.vector} the library runs 3-10x slower, and that line on stderr is how a user learns it. The public
+ * view of the choice is {@link dev.xent.runtime.KernelInfo}.
  *
  * <p>System properties, read once for the process-wide choice ({@link #forOneShot} reads {@code xent.kernels} per
  * call):
@@ -32,7 +37,7 @@ import java.util.logging.Logger;
  */
 public final class Kernels {
 
-    private static final Logger LOG = Logger.getLogger(Kernels.class.getName());
+    private static final Logger LOG = Logger.getLogger(KernelInfo.LOGGER);
     static final String VECTOR_MODULE = "jdk.incubator.vector";
 
     /**
@@ -47,10 +52,17 @@ public final class Kernels {
     /** The kernel {@link #with} set on this thread, if any. */
     private static final ThreadLocal<CrossEntropyKernel> SCOPED = new ThreadLocal<>();
 
+    /** Whether this JVM has had its one warning (see {@link #log}). */
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
+
+    /** A process-wide choice: the kernel, and why it is that one. */
+    public record Choice(CrossEntropyKernel kernel, String reason) {}
+
     /** The process-wide choice, made and logged on first use. */
     private static final class Chosen {
-        static final CrossEntropyKernel KERNEL =
-                choose(System.getProperty("xent.kernels", "auto"), System.getProperty("xent.threads"));
+        static final Choice CHOICE =
+                decide(System.getProperty("xent.kernels", "auto"), System.getProperty("xent.threads"));
+        static final CrossEntropyKernel KERNEL = CHOICE.kernel();
     }
 
     /**
@@ -63,6 +75,11 @@ public final class Kernels {
     }
 
     private Kernels() {}
+
+    /** The process-wide choice and its reason, made (and logged) on first use; {@link #with} does not change it. */
+    public static Choice choice() {
+        return Chosen.CHOICE;
+    }
 
     /** The kernel in use: the one {@link #with} set on this thread, else the process-wide choice. */
     public static CrossEntropyKernel get() {
@@ -168,6 +185,36 @@ public final class Kernels {
         }
     }
 
+    /** Why SIMD is off when the Vector API module is absent: what the one warning says. */
+    static final String NO_VECTOR_MODULE = "SIMD is off, the scalar kernels run 3-10x slower: the Vector API is not"
+            + " enabled; run java with --add-modules " + VECTOR_MODULE + " (or set -Dxent.kernels=scalar to choose the"
+            + " scalar kernels without this warning)";
+
+    /**
+     * Logs a choice: at WARNING when {@code warn} and this JVM has not warned yet (one warning per process, whichever
+     * kernel family is chosen first), else at CONFIG.
+     */
+    private static void log(boolean warn, String line) {
+        Level level = warn && WARNED.compareAndSet(false, true) ? Level.WARNING : Level.CONFIG;
+        if (level == Level.WARNING && LOG.isLoggable(level) && untouchedLogging()) {
+            // java.util.logging's default format takes two lines (a date and source line first); the warning is one.
+            System.err.println("WARNING: " + line);
+            return;
+        }
+        LOG.logp(level, Kernels.class.getName(), "choose", line);
+    }
+
+    /**
+     * Whether java.util.logging is as the JDK sets it up (no configuration file or class, no format, no handler on
+     * xent's logger): then the warning goes to stderr as one line; otherwise through the logger, as configured.
+     */
+    private static boolean untouchedLogging() {
+        return System.getProperty("java.util.logging.config.file") == null
+                && System.getProperty("java.util.logging.config.class") == null
+                && System.getProperty("java.util.logging.SimpleFormatter.format") == null
+                && LOG.getHandlers().length == 0 && LOG.getUseParentHandlers();
+    }
+
     /** Whether {@code jdk.incubator.vector} is in the boot layer (the JVM was started with it). */
     public static boolean vectorModulePresent() {
         return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
@@ -180,7 +227,7 @@ public final class Kernels {
      */
     static CrossEntropyKernel vectorKernel(String[] why) {
         if (!vectorModulePresent()) {
-            why[0] = "the Vector API is not enabled; run java with --add-modules " + VECTOR_MODULE + " for SIMD";
+            why[0] = NO_VECTOR_MODULE;
             return null;
         }
         try {
@@ -238,11 +285,13 @@ public final class Kernels {
         String mode = kernels.trim().toLowerCase(Locale.ROOT);
         String[] why = {"unknown xent.kernels value, expected auto, scalar or vector"};
         ElementwiseKernel k = mode.equals("auto") || mode.equals("vector") ? vectorElementwise(why) : null;
-        boolean unmet = k == null && !mode.equals("scalar") && !mode.equals("auto");
+        // Wanted SIMD and has none: the module is absent (auto), or vector was asked for, or the value is unknown.
+        boolean warn = k == null && !mode.equals("scalar")
+                && (!mode.equals("auto") || NO_VECTOR_MODULE.equals(why[0]));
         k = parallel(k == null ? ScalarElementwise.INSTANCE : k, threads(threadsProperty));
         String line = "xent element-wise kernels: " + k.name() + " (xent.kernels=" + kernels + ")"
                 + (mode.equals("scalar") ? "" : "; " + why[0]);
-        LOG.log(unmet ? Level.WARNING : Level.CONFIG, line);
+        log(warn, line);
         return k;
     }
 
@@ -266,40 +315,45 @@ public final class Kernels {
     }
 
     static CrossEntropyKernel choose(String kernels, String threadsProperty) {
+        return decide(kernels, threadsProperty).kernel();
+    }
+
+    /** The kernel for these property values, and why; logged (see {@link #log}). */
+    static Choice decide(String kernels, String threadsProperty) {
         String mode = kernels.trim().toLowerCase(Locale.ROOT);
-        Level level = Level.CONFIG;
-        String note = "";
+        boolean warn = false;
+        String reason;
         CrossEntropyKernel k;
         switch (mode) {
             case "scalar":
                 k = ScalarKernel.INSTANCE;
+                reason = "xent.kernels=scalar";
                 break;
             case "auto":
             case "vector": {
                 String[] why = new String[1];
                 k = vectorKernel(why);
-                note = "; " + why[0];
+                reason = why[0];
                 if (k == null) {
                     k = ScalarKernel.INSTANCE;
-                    if (mode.equals("vector")) {
-                        level = Level.WARNING;
-                    }
+                    // SIMD was asked for, or would be there with the module (not where the hardware has none).
+                    warn = mode.equals("vector") || NO_VECTOR_MODULE.equals(why[0]);
                 }
                 break;
             }
             default:
                 k = ScalarKernel.INSTANCE;
-                level = Level.WARNING;
-                note = "; unknown xent.kernels value, expected auto, scalar or vector";
+                warn = true;
+                reason = "unknown xent.kernels value, expected auto, scalar or vector";
                 break;
         }
         if (k != ScalarKernel.INSTANCE && !"false".equals(System.getProperty("xent.warmup"))) {
             k = new WarmingKernel(k, loaded("LaneTwin"));
         }
         k = parallel(k, threads(threadsProperty));
-        String line = "xent kernels: " + k.name() + " (xent.kernels=" + kernels + ")" + note;
-        LOG.log(level, line);
-        return k;
+        log(warn, "xent kernels: " + k.name() + " (xent.kernels=" + kernels + ")"
+                + (mode.equals("scalar") ? "" : "; " + reason));
+        return new Choice(k, reason);
     }
 
     static int threads(String property) {
