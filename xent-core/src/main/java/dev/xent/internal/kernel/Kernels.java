@@ -42,7 +42,8 @@ public final class Kernels {
 
     /**
      * With {@code xent.kernels=auto}, one-shot jobs of fewer prediction elements than these run the SIMD kernel's
-     * scalar twin alone ({@link #forOneShot}): about where {@code ./xent metric} took as long either way on a 2-core
+     * scalar twin alone ({@link #forOneShot}; the command line's sparse probabilities take the reference instead, see
+     * {@link #forOneShotSparse}): about where {@code ./xent metric} took as long either way on a 2-core
      * machine (2.5-3 GB of float32 probabilities, 1.2-1.6 GB of logits, whose {@code exp} the twin computes one
      * element at a time; docs/benchmarks.md), rounded down to a power of two.
      */
