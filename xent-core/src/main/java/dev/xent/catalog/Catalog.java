@@ -112,24 +112,11 @@ public final class Catalog {
                             .extensions("smooth_over_class_axis"))
                     .factories(dev.xent.metrics.CategoricalCrossentropy::fromConfig,
                             dev.xent.losses.CategoricalCrossentropy::fromConfig),
-            new Computation() {
-                @Override
-                public ElementValues values(NdArray t, NdArray p, Arguments a, Precision precision, boolean loss) {
-                    return CrossEntropyOps.categorical(t, p, a.bool("from_logits"), a.number("label_smoothing"),
-                            a.integer("axis"), a.bool("smooth_over_class_axis"), precision, loss);
-                }
-
-                @Override
-                public double[] gradient(NdArray t, NdArray p, Arguments a, ElementValues v, NdArray w, String r) {
-                    return Gradients.categorical(t, p, a.bool("from_logits"), a.number("label_smoothing"),
-                            a.integer("axis"), a.bool("smooth_over_class_axis"), v, w, r);
-                }
-
-                @Override
-                public boolean hasGradient() {
-                    return true;
-                }
-            });
+            Computation.of((t, p, a, precision, loss) -> CrossEntropyOps.categorical(t, p, a.bool("from_logits"),
+                    a.number("label_smoothing"), a.integer("axis"), a.bool("smooth_over_class_axis"), precision, loss),
+                    (t, p, a, v, w, r) -> Gradients.categorical(t, p, a.bool("from_logits"),
+                            a.number("label_smoothing"), a.integer("axis"), a.bool("smooth_over_class_axis"), v, w,
+                            r)));
 
     public static final KerasFunction BINARY_CROSSENTROPY = define(
             new Spec("binary_crossentropy", Targets.SAME_SHAPE)
