@@ -32,13 +32,13 @@ if stale; then
     echo "xent spark: building the Spark command line and what it uses, resolving Spark's classpath (once)..." >&2
     # (Some Maven 3.8 builds print bare colour resets even in batch mode: drop them.)
     set +e
-    (cd "$root" && mvn -q -B -Dstyle.color=never -pl xent-spark-cli_2.13 -am -DskipTests "$goal" \
+    (cd "$root" && mvn -q -B -Dstyle.color=never -pl xent-cli -am -DskipTests "$goal" \
         dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile="$cp_file") 2>&1 \
         | sed -e $'s/\x1b\\[0m//g' -e '/^$/d' >&2
     status="${PIPESTATUS[0]}"
     set -e
     if [[ "$status" -ne 0 ]]; then
-        echo "xent: error: building the Spark command line failed (mvn -pl xent-spark-cli_2.13 -am $goal)" >&2
+        echo "xent: error: building the Spark command line failed (mvn -pl xent-cli -am $goal)" >&2
         exit 1
     fi
     touch "$stamp"
