@@ -140,8 +140,8 @@ final class VectorElementwise implements ElementwiseKernel {
     }
 
     /**
-     * Binary cross-entropy, first pass: {@code s = log(t == 1 ? o : 1 - o)}, {@code o = clip(p)}, targets smoothed
-     * ({@code t * keep + add}) into {@code st}; notes in {@code b.soft} whether a target is other than 0 and 1.
+     * Binary cross-entropy, first pass: {@code s = log(t == 1 ? o : 1 - o)}, {@code o = clip(p)}; notes in {@code b.soft} whether a target is other than 0 and 1.
+     * Nothing else is stored: with 0/1 targets (the common case) this pass is the whole function.
      */
     private static final Pass BCE_FIRST = new Pass() {
         @Override
@@ -149,15 +149,11 @@ final class VectorElementwise implements ElementwiseKernel {
             float[] t = b.t;
             float[] p = b.p;
             float[] s = b.scratch;
-            float[] st = b.targets;
-            float keep = b.keep;
-            float add = b.add;
             int ti = b.ti;
             int pi = b.pi;
             boolean soft = false;
             for (int i = at; i < at + len; i += LANES) {
-                FloatVector tv = FloatVector.fromArray(F, t, ti + i).mul(keep).add(add);
-                tv.intoArray(st, i);
+                FloatVector tv = FloatVector.fromArray(F, t, ti + i);
                 VectorMask<Float> one = tv.compare(VectorOperators.EQ, 1f);
                 soft |= !one.or(tv.compare(VectorOperators.EQ, 0f)).allTrue();
                 FloatVector o = clip(FloatVector.fromArray(F, p, pi + i));
@@ -186,12 +182,12 @@ final class VectorElementwise implements ElementwiseKernel {
     private static final Pass BCE_SOFT = new Pass() {
         @Override
         void run(Block b, int at, int len) {
+            float[] t = b.t;
             float[] s = b.scratch;
             float[] s2 = b.scratch2;
-            float[] st = b.targets;
             float[] v = b.values;
             for (int i = at; i < at + len; i += LANES) {
-                FloatVector tv = FloatVector.fromArray(F, st, i);
+                FloatVector tv = FloatVector.fromArray(F, t, b.ti + i);
                 FloatVector a = tv.mul(FloatVector.fromArray(F, s2, i));
                 FloatVector c = FloatVector.broadcast(F, 1f).sub(tv).mul(FloatVector.fromArray(F, s, i));
                 a.add(c).neg().intoArray(v, i);
@@ -199,18 +195,13 @@ final class VectorElementwise implements ElementwiseKernel {
         }
     };
 
-    /** Logits cross-entropy, first pass: {@code s = exp(-|x|)} (TensorFlow's {@code x >= 0} select), {@code st}. */
+    /** Logits cross-entropy, first pass: {@code s = exp(-|x|)} (TensorFlow's {@code x >= 0} select). */
     private static final Pass EXP_NEG_ABS = new Pass() {
         @Override
         void run(Block b, int at, int len) {
-            float[] t = b.t;
             float[] p = b.p;
             float[] s = b.scratch;
-            float[] st = b.targets;
-            float keep = b.keep;
-            float add = b.add;
             for (int i = at; i < at + len; i += LANES) {
-                FloatVector.fromArray(F, t, b.ti + i).mul(keep).add(add).intoArray(st, i);
                 FloatVector x = FloatVector.fromArray(F, p, b.pi + i);
                 VectorMath.exp(x.blend(x.neg(), x.compare(VectorOperators.GE, 0f))).intoArray(s, i);
             }
@@ -233,14 +224,15 @@ final class VectorElementwise implements ElementwiseKernel {
     private static final Pass LOGITS = new Pass() {
         @Override
         void run(Block b, int at, int len) {
+            float[] t = b.t;
             float[] p = b.p;
             float[] s = b.scratch2;
-            float[] st = b.targets;
             float[] v = b.values;
             for (int i = at; i < at + len; i += LANES) {
+                FloatVector tv = FloatVector.fromArray(F, t, b.ti + i);
                 FloatVector x = FloatVector.fromArray(F, p, b.pi + i);
                 FloatVector relu = FloatVector.zero(F).blend(x, x.compare(VectorOperators.GE, 0f));
-                relu.sub(x.mul(FloatVector.fromArray(F, st, i))).add(FloatVector.fromArray(F, s, i)).intoArray(v, i);
+                relu.sub(x.mul(tv)).add(FloatVector.fromArray(F, s, i)).intoArray(v, i);
             }
         }
     };
@@ -278,12 +270,9 @@ final class VectorElementwise implements ElementwiseKernel {
     private static final Pass POISSON_LOG = new Pass() {
         @Override
         void run(Block b, int at, int len) {
-            float[] t = b.t;
             float[] p = b.p;
             float[] s = b.scratch;
-            float[] st = b.targets;
             for (int i = at; i < at + len; i += LANES) {
-                FloatVector.fromArray(F, t, b.ti + i).intoArray(st, i);
                 VectorMath.logAny(FloatVector.fromArray(F, p, b.pi + i).add(LO)).intoArray(s, i);
             }
         }
@@ -293,13 +282,13 @@ final class VectorElementwise implements ElementwiseKernel {
     private static final Pass POISSON_TERM = new Pass() {
         @Override
         void run(Block b, int at, int len) {
+            float[] t = b.t;
             float[] p = b.p;
             float[] s = b.scratch;
-            float[] st = b.targets;
             float[] v = b.values;
             for (int i = at; i < at + len; i += LANES) {
                 FloatVector pv = FloatVector.fromArray(F, p, b.pi + i);
-                pv.sub(FloatVector.fromArray(F, st, i).mul(FloatVector.fromArray(F, s, i))).intoArray(v, i);
+                pv.sub(FloatVector.fromArray(F, t, b.ti + i).mul(FloatVector.fromArray(F, s, i))).intoArray(v, i);
             }
         }
     };
@@ -350,6 +339,9 @@ final class VectorElementwise implements ElementwiseKernel {
             compute(kind, b, LANES);
             return;
         }
+        if (b.keep != 1f || b.add != 0f) {
+            smooth(b, len);
+        }
         switch (kind) {
             case BCE:
                 b.soft = false;
@@ -375,6 +367,24 @@ final class VectorElementwise implements ElementwiseKernel {
         }
     }
 
+    /**
+     * Label smoothing, once per block: {@code t * keep + add} in float (Keras's steps: a multiply, then an add), into
+     * {@code b.targets}, which the passes then read as the targets. A loop C2 vectorises by itself, outside the passes
+     * so that their compiled size stays within JDK 17's inlining budget.
+     */
+    private static void smooth(Block b, int len) {
+        float[] t = b.t;
+        int ti = b.ti;
+        float[] st = b.targets;
+        float keep = b.keep;
+        float add = b.add;
+        for (int k = 0; k < len; k++) {
+            st[k] = t[ti + k] * keep + add;
+        }
+        b.t = st;
+        b.ti = 0;
+    }
+
     // ---- the loop skeleton ----------------------------------------------------------------------------------
 
     /**
@@ -397,7 +407,10 @@ final class VectorElementwise implements ElementwiseKernel {
         int ti;
         int pi;
 
-        /** Scratch between a function's passes (each as long as {@link #values}): two results and the targets. */
+        /**
+         * Scratch between a function's passes (each as long as {@link #values}): two results, and the targets (smoothed
+         * ones, or KL divergence's clipped ones).
+         */
         final float[] scratch = new float[BLOCK];
         final float[] scratch2 = new float[BLOCK];
         final float[] targets = new float[BLOCK];
