@@ -4,7 +4,8 @@
 Not a test of the build (generate_cli.py writes the committed golden cases the tests replay): a tool for finding
 what those fixed cases miss. Each case picks a catalogue function, metric or loss, a rank (1-3) and shape, the
 arrays' file dtype (float32/float64; labels int32/int64), options (from_logits, label_smoothing, axis, alpha, gamma,
-apply_class_balancing, threshold, k, ignore_class, reduction, dtype), a sample weight, a batch size, and whether the
+apply_class_balancing, threshold, k, ignore_class, reduction, dtype; axis 1 or -2 on rank-3 binary and categorical
+losses), a sample weight, a batch size, and whether the
 options go on the command line or in --config; computes Keras 3 (TensorFlow) on the arrays and runs ./xent on the
 same files, then compares the result (or, for --reduction none, the --output array) within --rtol.
 
@@ -109,6 +110,10 @@ def case(rng, i, tmp):
         opts["k"] = int(rng.integers(1, shape[-1] + 1))
     if "ignore_class" in option_names and rng.random() < 0.3:
         opts["ignore_class"] = int(rng.integers(0, shape[-1]))
+    if what == "loss" and rank == 3 and kind in ("binary", "onehot") and rng.random() < 0.4:
+        opts["axis"] = int(rng.choice([1, -2]))
+    if rng.random() < 0.2:
+        opts["dtype"] = "float64"
     y_true, y_pred = arrays(rng, kind, shape, opts.get("from_logits", False))
     pred_dtype = np.float32 if rng.random() < 0.7 else np.float64
     y_pred = y_pred.astype(pred_dtype)
