@@ -3,11 +3,11 @@
 
 Not a test of the build (generate_cli.py writes the committed golden cases the tests replay): a tool for finding
 what those fixed cases miss. Each case picks a catalogue function, metric or loss, a rank (1-3) and shape, the
-arrays' file dtype (float32/float64; labels int32/int64), options (from_logits, label_smoothing, axis, alpha, gamma,
+arrays' file dtype (float32/float64; labels int32/int64), options (from_logits, label_smoothing, alpha, gamma,
 apply_class_balancing, threshold, k, ignore_class, reduction, dtype; axis 1 or -2 on rank-3 binary and categorical
-losses), a sample weight, a batch size, and whether the
-options go on the command line or in --config; computes Keras 3 (TensorFlow) on the arrays and runs ./xent on the
-same files, then compares the result (or, for --reduction none, the --output array) within --rtol.
+losses), a sample weight, a batch size, and whether the options go on the command line or in --config; computes
+Keras 3 (TensorFlow) on the arrays and runs ./xent on the same files, then compares the result (or, for
+--reduction none, the --output array) within --rtol.
 
 Usage (the environment of tools/golden/README.md):
     TF_CPP_MIN_LOG_LEVEL=3 V/bin/python tools/golden/fuzz_cli.py [--cases N] [--seed S] [--keep DIR]
