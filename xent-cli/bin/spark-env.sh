@@ -22,11 +22,17 @@ stale() {
         -newer "$stamp" -print -quit 2>/dev/null)" ]]
 }
 
-if stale && command -v flock >/dev/null 2>&1; then
-    # The same lock as ./xent's build: both build xent-core into xent-core/target.
+# Waits for and holds, on file descriptor 9 (closed with `exec 9>&-`), the same lock as ./xent's build: both build
+# xent-core into xent-core/target.
+take_build_lock() {
+    command -v flock >/dev/null 2>&1 || return 0
     mkdir -p "$root/.xent-build"
     exec 9>"$root/.xent-build/build.lock"
     flock 9
+}
+
+if stale; then
+    take_build_lock
 fi
 if stale; then
     echo "xent spark: building the Spark command line and what it uses, resolving Spark's classpath (once)..." >&2
@@ -105,11 +111,9 @@ use_class_archive() {
         [[ ! -s "$archive" || "$stamp" -nt "$archive" \
             || -n "$(find "$dir" -maxdepth 1 -name '*.jar' -newer "$archive" -print -quit 2>/dev/null)" ]]
     }
-    if archive_stale && command -v flock >/dev/null 2>&1; then
-        # One writer at a time (the build's lock): a second run waits, then finds the archive made.
-        mkdir -p "$root/.xent-build"
-        exec 8>"$root/.xent-build/build.lock"
-        flock 8
+    if archive_stale; then
+        # One writer at a time: a second run waits, then finds the archive made.
+        take_build_lock
     fi
     if archive_stale; then
         echo "xent spark: recording Spark's classes for a faster start (once, about 20 s)..." >&2
@@ -117,7 +121,7 @@ use_class_archive() {
         tmp="$(mktemp -d "$dir/.dump-XXXXXX")"
         for entry in "${classes[@]}"; do
             name="$(basename "$(dirname "$(dirname "$entry")")").jar"
-            "$jar_tool" cf "$tmp/$name" -C "$entry" . || { rm -rf "$tmp"; exec 8>&-; return 0; }
+            "$jar_tool" cf "$tmp/$name" -C "$entry" . || { rm -rf "$tmp"; exec 9>&-; return 0; }
         done
         printf '%s\n' '{"label": 1, "p": [0.25, 0.75]}' '{"label": 0, "p": [0.5, 0.5]}' > "$tmp/train.json"
         # The archive records the jars' paths: they move into place first (a concurrent run that finds new jars and
@@ -130,13 +134,13 @@ use_class_archive() {
             mv -f "$tmp/dump.log" "$dir/dump.log"
             rm -rf "$tmp"
             echo "xent spark: the class archive was not written (see $dir/dump.log); starting without it" >&2
-            exec 8>&-
+            exec 9>&-
             return 0
         fi
         mv -f "$tmp/archive.jsa" "$archive"
         rm -rf "$tmp"
     fi
-    exec 8>&-
+    exec 9>&-
     spark_run_classpath="$run_classpath"
     spark_archive_flags=(-XX:SharedArchiveFile="$archive" -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off)
 }
