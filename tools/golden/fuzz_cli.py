@@ -5,9 +5,9 @@ Not a test of the build (generate_cli.py writes the committed golden cases the t
 what those fixed cases miss. Each case picks a catalogue function, metric or loss, a rank (1-3) and shape, the
 arrays' file dtype (float32/float64; labels int32/int64), options (from_logits, label_smoothing, alpha, gamma,
 apply_class_balancing, threshold, k, ignore_class, reduction, dtype; axis 1 or -2 on rank-3 binary and categorical
-losses), a sample weight, a batch size, and whether the options go on the command line or in --config; computes
-Keras 3 (TensorFlow) on the arrays and runs ./xent on the same files, then compares the result (or, for
---reduction none, the --output array) within --rtol.
+losses), a sample weight, a batch size, the function or class name, and whether the options go on the command line
+or in --config (inline or @FILE); computes Keras 3 (TensorFlow) on the arrays and runs ./xent on the same files,
+then compares the result (or, for --reduction none, the --output array) within --rtol.
 
 Usage (the environment of tools/golden/README.md):
     TF_CPP_MIN_LOG_LEVEL=3 V/bin/python tools/golden/fuzz_cli.py [--cases N] [--seed S] [--keep DIR]
@@ -148,7 +148,10 @@ def case(rng, i, tmp):
     except Exception as e:  # noqa: BLE001 (any refusal)
         want = e
 
-    cmd = [XENT, what, name, "--y-true", files["y_true"], "--y-pred", files["y_pred"]]
+    cls = metric_class if what == "metric" else loss_class
+    # The NAME as Keras's class name a third of the time (where there is a class).
+    cmd = [XENT, what, cls if cls and rng.random() < 0.33 else name, "--y-true", files["y_true"], "--y-pred",
+           files["y_pred"]]
     if weight is not None:
         cmd += ["--sample-weight", files["w"]]
     if batch:
@@ -158,10 +161,14 @@ def case(rng, i, tmp):
     if reduction:
         config["reduction"] = reduction
     if use_config and config:
-        # Half the time Keras's whole serialised form, else the bare get_config() dict.
-        cls = metric_class if what == "metric" else loss_class
-        cmd += ["--config", json.dumps({"class_name": cls, "config": config} if cls and rng.random() < 0.5
-                                       else config)]
+        # Half the time Keras's whole serialised form, else the bare get_config() dict; inline or as @FILE.
+        text = json.dumps({"class_name": cls, "config": config} if cls and rng.random() < 0.5 else config)
+        if rng.random() < 0.3:
+            files["config"] = os.path.join(tmp, f"{i}_config.json")
+            with open(files["config"], "w") as f:
+                f.write(text)
+            text = "@" + files["config"]
+        cmd += ["--config", text]
     else:
         for k, v in config.items():
             flag = "--" + k.replace("_", "-")
