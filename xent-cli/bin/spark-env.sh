@@ -88,7 +88,7 @@ use_class_archive() {
     spark_run_classpath="$spark_classpath"
     spark_archive_flags=()
     [[ "${XENT_SPARK_CDS:-true}" == false ]] && return 0
-    local java_bin jar_tool dir archive entry name tmp
+    local java_bin jar_tool dir archive entry
     java_bin="$(readlink -f "$(command -v "$java")" 2>/dev/null)" || return 0
     jar_tool="$(dirname "$java_bin")/jar"
     [[ -x "$jar_tool" ]] || return 0
@@ -107,40 +107,45 @@ use_class_archive() {
     done
     local run_classpath
     run_classpath="$(IFS=:; printf '%s' "${jars[*]}")"
-    archive_stale() {
-        [[ ! -s "$archive" || "$stamp" -nt "$archive" \
-            || -n "$(find "$dir" -maxdepth 1 -name '*.jar' -newer "$archive" -print -quit 2>/dev/null)" ]]
-    }
     if archive_stale; then
         # One writer at a time: a second run waits, then finds the archive made.
         take_build_lock
-    fi
-    if archive_stale; then
-        echo "xent spark: recording Spark's classes for a faster start (once, about 20 s)..." >&2
-        mkdir -p "$dir"
-        tmp="$(mktemp -d "$dir/.dump-XXXXXX")"
-        for entry in "${classes[@]}"; do
-            name="$(basename "$(dirname "$(dirname "$entry")")").jar"
-            "$jar_tool" cf "$tmp/$name" -C "$entry" . || { rm -rf "$tmp"; exec 9>&-; return 0; }
-        done
-        printf '%s\n' '{"label": 1, "p": [0.25, 0.75]}' '{"label": 0, "p": [0.5, 0.5]}' > "$tmp/train.json"
-        # The archive records the jars' paths: they move into place first (a concurrent run that finds new jars and
-        # an old archive only loses the archive), then the archive is written under a temporary name and moved.
-        mv -f "$tmp"/*.jar "$dir/"
-        if ! "$java" "${spark_jvm_flags[@]}" -Xmx1g -XX:ArchiveClassesAtExit="$tmp/archive.jsa" \
-                -cp "$run_classpath" dev.xent.spark.cli.SparkCli metric sparse_categorical_crossentropy \
-                --input "$tmp/train.json" --label-col label --prediction-col p >"$tmp/dump.log" 2>&1 \
-                || [[ ! -s "$tmp/archive.jsa" ]]; then
-            mv -f "$tmp/dump.log" "$dir/dump.log"
-            rm -rf "$tmp"
+        if archive_stale && ! record_class_archive; then
             echo "xent spark: the class archive was not written (see $dir/dump.log); starting without it" >&2
             exec 9>&-
             return 0
         fi
-        mv -f "$tmp/archive.jsa" "$archive"
-        rm -rf "$tmp"
+        exec 9>&-
     fi
-    exec 9>&-
     spark_run_classpath="$run_classpath"
     spark_archive_flags=(-XX:SharedArchiveFile="$archive" -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off)
+}
+
+# use_class_archive's: whether $archive is missing or older than the build or its jars.
+archive_stale() {
+    [[ ! -s "$archive" || "$stamp" -nt "$archive" \
+        || -n "$(find "$dir" -maxdepth 1 -name '*.jar' -newer "$archive" -print -quit 2>/dev/null)" ]]
+}
+
+# use_class_archive's: jars of $classes into $dir, then $archive from a 2-row job run on $run_classpath; false
+# (with what the JVM said in $dir/dump.log, if it ran) when any step fails.
+record_class_archive() {
+    echo "xent spark: recording Spark's classes for a faster start (once, about 20 s)..." >&2
+    local tmp entry status=0
+    mkdir -p "$dir" 2>/dev/null && tmp="$(mktemp -d "$dir/.dump-XXXXXX" 2>/dev/null)" || return 1
+    for entry in "${classes[@]}"; do
+        "$jar_tool" cf "$tmp/$(basename "$(dirname "$(dirname "$entry")")").jar" -C "$entry" . 2>/dev/null \
+            || status=1
+    done
+    printf '%s\n' '{"label": 1, "p": [0.25, 0.75]}' '{"label": 0, "p": [0.5, 0.5]}' > "$tmp/train.json" || status=1
+    # The archive records the jars' paths: they move into place first, then the archive is written under a
+    # temporary name and moved.
+    [[ "$status" -eq 0 ]] && mv -f "$tmp"/*.jar "$dir/" \
+        && "$java" "${spark_jvm_flags[@]}" -Xmx1g -XX:ArchiveClassesAtExit="$tmp/archive.jsa" \
+            -cp "$run_classpath" dev.xent.spark.cli.SparkCli metric sparse_categorical_crossentropy \
+            --input "$tmp/train.json" --label-col label --prediction-col p >"$tmp/dump.log" 2>&1 \
+        && [[ -s "$tmp/archive.jsa" ]] && mv -f "$tmp/archive.jsa" "$archive" || status=1
+    [[ -f "$tmp/dump.log" ]] && mv -f "$tmp/dump.log" "$dir/dump.log"
+    rm -rf "$tmp"
+    return "$status"
 }
