@@ -92,6 +92,10 @@ use_class_archive() {
     java_bin="$(readlink -f "$(command -v "$java")" 2>/dev/null)" || return 0
     jar_tool="$(dirname "$java_bin")/jar"
     [[ -x "$jar_tool" ]] || return 0
+    # No archive for a JDK Spark does not start on (SparkCommand.NEWEST_JAVA): the command says why itself.
+    local feature
+    feature="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$(dirname "$(dirname "$java_bin")")/release" 2>/dev/null)"
+    [[ -n "$feature" && "$feature" -gt 22 ]] && return 0
     dir="$module/target/spark-cds"
     archive="$dir/spark-$(printf '%s' "$java_bin" | cksum | cut -d' ' -f1).jsa"
     # The classpath with each class directory (.../NAME/target/classes) replaced by dir/NAME.jar.

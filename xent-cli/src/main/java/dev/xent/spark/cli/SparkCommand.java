@@ -148,7 +148,15 @@ abstract class SparkCommand implements Callable<Integer> {
         return XentOptions.builder().setAll(args.asMap()).dtype(type).skipNulls(skipNulls);
     }
 
+    /** The newest Java feature release Spark 4.0 starts on: it calls {@code Subject.getSubject}, refused since 23. */
+    static final int NEWEST_JAVA = 22;
+
     private SparkSession newSession() {
+        int java = Runtime.version().feature();
+        if (java > NEWEST_JAVA) {
+            throw usage("Spark 4.0 runs on Java 17 to " + NEWEST_JAVA + ", and this is Java " + java
+                    + "; point JAVA_HOME at a JDK 17 or 21");
+        }
         SparkSession.Builder b = SparkSession.builder().appName("xent spark " + spec.name()).master(master)
                 .config("spark.ui.enabled", "false");
         if (conf != null) {

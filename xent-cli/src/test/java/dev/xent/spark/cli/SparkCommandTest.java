@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +44,8 @@ class SparkCommandTest {
 
     @BeforeAll
     static void writeParquet() {
+        // Spark 4.0 calls Subject.getSubject, which JDK 23 and later refuse (the rest of xent-cli runs on them).
+        Assumptions.assumeTrue(Runtime.version().feature() <= 22, "Spark 4.0 runs on Java 17 to 22");
         SparkSession spark = SparkSession.builder().master("local[2]").config("spark.ui.enabled", "false")
                 .getOrCreate();
         Random r = new Random(3);
