@@ -227,8 +227,8 @@ final class LaneTwin implements CrossEntropyKernel {
     }
 
     /**
-     * {@code VectorKernel.categorical}, row by row: rows of fewer than {@code MIN_VECTOR} classes through
-     * {@code VectorKernel.catTwin} (which the vector kernel's lanes replay), longer rows through {@link #catRow}.
+     * {@code VectorCategorical.categorical}, row by row: rows of fewer than {@code MIN_VECTOR} classes through
+     * {@code VectorCategorical.catTwin} (which the vector kernel's lanes replay), longer rows through {@link #catRow}.
      * Strided rows and buffers are read from a contiguous copy, as the vector kernel's lanes replay the contiguous
      * order. Calls the vector kernel hands to the scalar reference go to the vector kernel.
      */
@@ -244,7 +244,7 @@ final class LaneTwin implements CrossEntropyKernel {
             return;
         }
         int stride = layout.classStride();
-        VectorKernel.Smoothing sm = new VectorKernel.Smoothing((float) keep, (float) add);
+        VectorCategorical.Smoothing sm = new VectorCategorical.Smoothing((float) keep, (float) add);
         Lanes ln = new Lanes();
         float[] p = new float[classes];
         float[] t = new float[classes];
@@ -252,7 +252,7 @@ final class LaneTwin implements CrossEntropyKernel {
             gather(pred, pred.arrayOffset() + layout.base(r), stride, classes, p);
             gather(target, target.arrayOffset() + layout.base(r), stride, classes, t);
             double loss = classes >= MIN_VECTOR ? catRow(p, t, classes, sm, mode, ln)
-                    : VectorKernel.catTwin(p, 0, t, 0, 1, classes, sm, mode);
+                    : VectorCategorical.catTwin(p, 0, t, 0, 1, classes, sm, mode);
             out[outOffset + (r - from)] = (float) loss;
         }
     }
@@ -279,8 +279,8 @@ final class LaneTwin implements CrossEntropyKernel {
         }
     }
 
-    /** {@code VectorKernel.catRow}: one contiguous row of at least {@code MIN_VECTOR} classes. */
-    private static double catRow(float[] p, float[] t, int classes, VectorKernel.Smoothing sm, ProbabilityMode mode,
+    /** {@code VectorCategorical.catRow}: one contiguous row of at least {@code MIN_VECTOR} classes. */
+    private static double catRow(float[] p, float[] t, int classes, VectorCategorical.Smoothing sm, ProbabilityMode mode,
                                  Lanes ln) {
         if (mode == ProbabilityMode.LOGITS) {
             float max = Float.NEGATIVE_INFINITY;
@@ -293,7 +293,7 @@ final class LaneTwin implements CrossEntropyKernel {
                 float blockMax = max(p, blk, end);
                 float newMax = blockMax > max ? blockMax : max;
                 if (newMax == Float.NEGATIVE_INFINITY) {
-                    return VectorKernel.catTwin(p, 0, t, 0, 1, classes, sm, mode);
+                    return VectorCategorical.catTwin(p, 0, t, 0, 1, classes, sm, mode);
                 }
                 catLogitsBlock(p, t, blk, end, newMax, sm, block);
                 if (blk == 0) {
@@ -340,10 +340,10 @@ final class LaneTwin implements CrossEntropyKernel {
         return total;
     }
 
-    /** {@code VectorKernel.catLogTerms}: per lane, zero targets left out where their terms vanish. */
-    private static double catLogTerms(float[] p, float[] t, int classes, float rowSum, VectorKernel.Smoothing sm,
+    /** {@code VectorCategorical.catLogTerms}: per lane, zero targets left out where their terms vanish. */
+    private static double catLogTerms(float[] p, float[] t, int classes, float rowSum, VectorCategorical.Smoothing sm,
                                       Lanes ln) {
-        boolean skipZeros = VectorKernel.zeroTargetsVanish(rowSum, sm);
+        boolean skipZeros = VectorCategorical.zeroTargetsVanish(rowSum, sm);
         float[] s = ln.s0;
         float[] k = ln.k0;
         java.util.Arrays.fill(s, 0f);
@@ -378,11 +378,11 @@ final class LaneTwin implements CrossEntropyKernel {
     }
 
     /**
-     * {@code VectorKernel.catLogitsBlock} over {@code [from, to)}: each lane's three Kahan sums
-     * ({@code VectorKernel.catLogitsKahan} over every {@code LANES}-th class), added in lane order as the vector
+     * {@code VectorCategorical.catLogitsBlock} over {@code [from, to)}: each lane's three Kahan sums
+     * ({@code VectorCategorical.catLogitsKahan} over every {@code LANES}-th class), added in lane order as the vector
      * kernel's {@code combine} does, then the scalar tail; into {@code block[0..2]}.
      */
-    private static void catLogitsBlock(float[] p, float[] t, int from, int to, float max, VectorKernel.Smoothing sm,
+    private static void catLogitsBlock(float[] p, float[] t, int from, int to, float max, VectorCategorical.Smoothing sm,
                                        double[] block) {
         int mainEnd = (to - from) / LANES * LANES;
         double[] lane = new double[3];
@@ -390,12 +390,12 @@ final class LaneTwin implements CrossEntropyKernel {
         block[1] = 0;
         block[2] = 0;
         for (int l = 0; l < LANES; l++) {
-            VectorKernel.catLogitsKahan(p, from, t, from, l, mainEnd, LANES, max, sm, lane);
+            VectorCategorical.catLogitsKahan(p, from, t, from, l, mainEnd, LANES, max, sm, lane);
             block[0] += lane[0];
             block[1] += lane[1];
             block[2] += lane[2];
         }
-        VectorKernel.catLogitsKahan(p, from, t, from, mainEnd, to - from, 1, max, sm, lane);
+        VectorCategorical.catLogitsKahan(p, from, t, from, mainEnd, to - from, 1, max, sm, lane);
         block[0] += lane[0];
         block[1] += lane[1];
         block[2] += lane[2];
