@@ -14,10 +14,10 @@ import static dev.xent.internal.kernel.VectorKernel.copy;
 import static dev.xent.internal.kernel.VectorKernel.exactSum;
 import static dev.xent.internal.kernel.VectorKernel.fast;
 import static dev.xent.internal.kernel.VectorKernel.finite;
-import static dev.xent.internal.kernel.VectorKernel.laneMax;
 import static dev.xent.internal.kernel.VectorKernel.max;
 import static dev.xent.internal.kernel.VectorKernel.transpose;
 import static dev.xent.internal.kernel.VectorMath.F;
+import static dev.xent.internal.kernel.VectorStrided.laneMax;
 import static dev.xent.internal.kernel.VectorMath.LANES;
 
 import dev.xent.internal.kernel.VectorKernel.Scratch;
@@ -341,7 +341,7 @@ final class VectorCategorical {
         }
     }
 
-    /** {@link #catRow} for {@code LANES} strided rows at once (see the note above {@link VectorKernel#laneSums}). */
+    /** {@link #catRow} for {@code LANES} strided rows at once (see the note above {@link VectorStrided#laneSums}). */
     private static void catWideLanes(float[] p, int pb, float[] t, int tb, int stride, int classes, Smoothing sm,
                                      ProbabilityMode mode, double[] out, int op, Scratch sc) {
         FloatVector zero = FloatVector.zero(F);

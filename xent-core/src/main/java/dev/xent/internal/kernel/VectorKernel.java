@@ -2,6 +2,9 @@ package dev.xent.internal.kernel;
 
 import static dev.xent.internal.kernel.VectorMath.F;
 import static dev.xent.internal.kernel.VectorMath.LANES;
+import static dev.xent.internal.kernel.VectorStrided.laneSums;
+import static dev.xent.internal.kernel.VectorStrided.sparseLanes;
+import static dev.xent.internal.kernel.VectorStrided.sparseStrided;
 
 import dev.xent.ndarray.DType;
 import dev.xent.ndarray.NdArray;
@@ -25,9 +28,9 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>logits: the row is read in blocks of {@link #BLOCK} classes (L1-resident): the block's max, then
  *       {@code sum exp(x - max)} over the block; the running sum is rescaled by {@code exp(oldMax - newMax)} when the
  *       max grows, so a row of 128k classes streams from memory once; then {@code log(sum) - (x[y] - max)};
- *   <li>categorical ({@link VectorCategorical}): the same passes also accumulate {@code sum t} and {@code sum t (max - x)} (logits) or, after
- *       the row sum, {@code sum t log(clip(x / sum))} (probabilities; the row is re-read from cache), with the
- *       smoothing {@code t * keep + add} applied on the fly.
+ *   <li>categorical ({@link VectorCategorical}): the same passes also accumulate {@code sum t} and
+ *       {@code sum t (max - x)} (logits) or, after the row sum, {@code sum t log(clip(x / sum))} (probabilities; the
+ *       row is re-read from cache), with the smoothing {@code t * keep + add} applied on the fly.
  * </ul>
  * With the class axis last, one row's classes are spread over the lanes (from {@link #MIN_VECTOR} classes; fewer go
  * row by row). With a class axis before others ({@code inner > 1}, channels first) each lane is one row: class
@@ -48,9 +51,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>A row's result depends only on its data: not on the lane, chunk or thread that computed it, nor on where the
  * class axis is. Rows with fewer than {@link #MIN_VECTOR} classes use one sequential order everywhere (the lanes of
- * {@link #sparseLanes} and the scalar {@link #sparseTwin} perform the same operations); rows with more use the
- * contiguous lane order everywhere (channels-first lanes replay it, see {@link #laneSums}; left-over strided rows are
- * copied to a small contiguous buffer). Buffer-backed input goes through the same code on copied blocks.
+ * {@link VectorStrided#sparseLanes} and the scalar {@link #sparseTwin} perform the same operations); rows with more use
+ * the contiguous lane order everywhere (channels-first lanes replay it, see {@link VectorStrided#laneSums}; left-over
+ * strided rows are copied to a small contiguous buffer). Buffer-backed input goes through the same code on copied
+ * blocks.
  */
 final class VectorKernel implements CrossEntropyKernel {
 
@@ -78,8 +82,8 @@ final class VectorKernel implements CrossEntropyKernel {
     }
 
     /** Double lanes: a vector of the same size as {@code F} holds half as many doubles. */
-    private static final VectorSpecies<Double> D = VectorMath.D;
-    private static final int DLANES = LANES / 2;
+    static final VectorSpecies<Double> D = VectorMath.D;
+    static final int DLANES = LANES / 2;
 
     /** Lane {@code l} to lane {@code l ^ w}: the partner of each lane at one level of the lane tree. */
     private static final VectorShuffle<Float> XOR1 = xor(F, 1);
@@ -146,7 +150,10 @@ final class VectorKernel implements CrossEntropyKernel {
         final float[] g = new float[LANES];
         final float[][] virtualHi = new float[LANES][LANES];
         final float[][] virtualLo = new float[LANES][LANES];
-        /** Probability sums: the double accumulators of {@link #probabilityLaneSums} and the lane tree's scratch. */
+        /**
+         * Probability sums: the double accumulators of {@link VectorStrided#probabilityLaneSums} and the lane tree's
+         * scratch.
+         */
         final double[][] virtualSums = new double[2 * LANES][LANES];
         final double[] virtualRow = new double[2 * LANES];
         final double[] dlanes = new double[DLANES];
@@ -161,7 +168,10 @@ final class VectorKernel implements CrossEntropyKernel {
         final float[] packLo = new float[LANES * LANES];
         final float[] maxes = new float[LANES];
         final double[] tail = new double[3];
-        /** A row group's final log arguments, their logs and the label's values (see {@link #finishGroup}). */
+        /**
+         * A row group's final log arguments, their logs and the label's values (see
+         * {@link VectorStrided#finishGroup}).
+         */
         final double[] logArg = new double[LANES];
         final double[] logs = new double[LANES];
         final float[] labelValue = new float[LANES];
@@ -409,7 +419,7 @@ final class VectorKernel implements CrossEntropyKernel {
     }
 
     /** One contiguous row with its classes spread over the lanes. */
-    private static double sparseRow(float[] a, int rb, int classes, int label, ProbabilityMode mode, Scratch sc) {
+    static double sparseRow(float[] a, int rb, int classes, int label, ProbabilityMode mode, Scratch sc) {
         switch (mode) {
             case LOGITS: {
                 float max = NEG_INF;
@@ -688,15 +698,18 @@ final class VectorKernel implements CrossEntropyKernel {
 
     /**
      * One contiguous row sum as the sparse kernel takes it ({@link #sum} or {@link #sumExp} by {@code kind}), for
-     * tests that pair it with {@code LaneTwin}'s and with {@link #laneSums} in double, before the row's value is
-     * rounded to float32 (which hides most differences of order).
+     * tests that pair it with {@code LaneTwin}'s and with {@link VectorStrided#laneSums} in double, before the row's
+     * value is rounded to float32 (which hides most differences of order).
      */
     static double rowSum(float[] a, int from, int to, int kind, float max) {
         Scratch sc = new Scratch();
         return kind == EXP ? sumExp(a, from, to, max, sc, -1) : sum(a, from, to, kind == CLIP);
     }
 
-    /** {@link #laneSums} of the {@code LANES} strided rows whose class c sits at {@code a[b + r + c * stride]}. */
+    /**
+     * {@link VectorStrided#laneSums} of the {@code LANES} strided rows whose class c sits at
+     * {@code a[b + r + c * stride]}.
+     */
     static double[] stridedSums(float[] a, int b, int stride, int from, int to, int kind, float max) {
         double[] tot = new double[LANES];
         laneSums(a, b, stride, from, to, kind, FloatVector.broadcast(F, max), tot, new Scratch());
@@ -704,8 +717,8 @@ final class VectorKernel implements CrossEntropyKernel {
     }
 
     /**
-     * Fewer than {@code LANES} elements, one sequential sum ({@link #laneSums}' lanes do the same): of probabilities
-     * in double, of exps in float with the error of each addition.
+     * Fewer than {@code LANES} elements, one sequential sum ({@link VectorStrided#laneSums}' lanes do the same): of
+     * probabilities in double, of exps in float with the error of each addition.
      */
     static double shortSum(float[] a, int from, int to, int kind, float max) {
         if (kind != EXP) {
@@ -783,7 +796,7 @@ final class VectorKernel implements CrossEntropyKernel {
      * {@code hi + lo} in double. A NaN {@code lo} beside a non-NaN {@code hi} only comes from an infinite sum
      * ({@code inf - inf} in a TwoSum): it is dropped, so infinite inputs give the infinite sum (see {@link #finite}).
      */
-    private static double join(float hi, float lo) {
+    static double join(float hi, float lo) {
         return (double) hi + (lo != lo ? 0f : lo);
     }
 
@@ -850,292 +863,15 @@ final class VectorKernel implements CrossEntropyKernel {
         return total;
     }
 
-    /**
-     * {@code n} rows, one per lane, whose class {@code c} sits at {@code a[b + c * stride + j]} for row {@code j}:
-     * the channels-first layout. Groups of {@code LANES} rows are one vector per class; the rest use the twin.
-     */
-    private static void sparseStrided(float[] a, int b, int stride, int classes, int n, int[] labels, int lr,
-                                      ProbabilityMode mode, double[] out, int op, Scratch sc) {
-        int j = 0;
-        boolean wide = classes >= MIN_VECTOR;
-        if (stride >= MIN_VECTOR) {
-            for (; j + LANES <= n; j += LANES) {
-                if (wide) {
-                    sparseWideLanes(a, b + j, stride, classes, labels, lr + j, mode, out, op + j, sc);
-                } else {
-                    sparseLanes(a, b + j, stride, classes, labels, lr + j, mode, out, op + j, sc);
-                }
-            }
-        }
-        for (; j < n; j++) {
-            int label = labels[lr + j];
-            if (label == IGNORED) {
-                out[op + j] = 0.0;
-            } else if (wide) {
-                out[op + j] = (float) sparseRow(sc.gather(a, b + j, stride, classes, false), 0, classes, label, mode,
-                        sc);
-            } else {
-                out[op + j] = (float) sparseTwin(a, b + j, stride, classes, label, mode);
-            }
-        }
-    }
-
-    // ---- strided rows with many classes: the contiguous path's operations, one row per lane -----------------------
-    //
-    // A row's value must not depend on where its class axis is, so for classes >= MIN_VECTOR the lanes below replay
-    // exactly what sparseRow/catRow do to a contiguous row: "virtual lane" l of the contiguous code (the classes it
-    // accumulates, in its order, into its own sum and error sum) is computed here for LANES rows at once, and the
-    // per-lane totals are reduced in the same order (reducePair's, computed for LANES rows at once).
-
+    /** The kinds of row sum ({@link #rowSum}, {@link VectorStrided#laneSums}): clipped, raw, of exps. */
     static final int CLIP = 0;
     static final int RAW = 1;
     static final int EXP = 2;
 
     /**
-     * For {@code LANES} strided rows: into {@code tot[row]}, exactly what {@link #sum} ({@code CLIP}, {@code RAW}) or
-     * {@link #sumExp} ({@code EXP}) returns for that row's classes {@code [from, to)}. Phase {@code l} replays virtual
-     * lane {@code l} of the contiguous loop: the classes that lane {@code l} of each accumulator reads, step by step,
-     * including the masked last step; the per-lane results are then reduced as {@link #reducePair} does (sums of
-     * exps) or as {@link #foldVirtual} does (probabilities, see {@link #probabilityLaneSums}).
+     * One row, scalar, in the lane order of {@link VectorStrided#sparseLanes} (also the path for rows with few
+     * classes).
      */
-    private static void laneSums(float[] a, int b, int stride, int from, int to, int kind, FloatVector max,
-                                 double[] tot, Scratch sc) {
-        if (kind != EXP) {
-            probabilityLaneSums(a, b, stride, from, to, kind == CLIP, tot, sc);
-            return;
-        }
-        int len = to - from;
-        int base = b + from * stride;
-        FloatVector zero = FloatVector.zero(F);
-        FloatVector start = FloatVector.broadcast(F, EXP_BIAS);
-        // A row shorter than one vector is one sequential sum (shortSum's): one phase, one accumulator, every class.
-        boolean whole = len < LANES;
-        int n2 = len / (2 * LANES) * (2 * LANES);
-        float[][] virtualHi = sc.virtualHi;
-        float[][] virtualLo = sc.virtualLo;
-        for (int l = 0; l < (whole ? 1 : LANES); l++) {
-            // acc = 0, 1: the main loop's two accumulators (lane l reads class step + l, step + LANES + l);
-            // acc = 2: the single-vector rest, whose last step reads the row's last vector, lane l counted if unmasked.
-            for (int acc = 0; acc < (whole ? 1 : 3); acc++) {
-                FloatVector s = start;
-                FloatVector k = zero;
-                int first = whole ? 0 : acc < 2 ? acc * LANES + l : n2;
-                int limit = whole ? len : acc < 2 ? n2 : len;
-                int step = whole ? 1 : acc < 2 ? 2 * LANES : LANES;
-                for (int i = first; i < limit; i += step) {
-                    int c = i;
-                    if (acc == 2) {
-                        if (l < i + LANES - len) {
-                            continue; // masked: already counted
-                        }
-                        c = Math.min(i, len - LANES) + l;
-                    }
-                    FloatVector y = VectorMath.exp(FloatVector.fromArray(F, a, base + c * stride).sub(max));
-                    FloatVector t = s.add(y);
-                    k = k.add(y.sub(t.sub(s)));
-                    s = t;
-                }
-                s.sub(EXP_BIAS).intoArray(acc == 0 ? sc.a : acc == 1 ? sc.c : sc.e, 0);
-                k.intoArray(acc == 0 ? sc.b : acc == 1 ? sc.d : sc.f, 0);
-            }
-            if (whole) {
-                for (int r = 0; r < LANES; r++) {
-                    tot[r] = (double) sc.a[r] + sc.b[r];
-                }
-                return;
-            }
-            // reducePair's per-lane pair for virtual lane l, for LANES rows at once.
-            FloatVector s0 = FloatVector.fromArray(F, sc.a, 0);
-            FloatVector s1 = FloatVector.fromArray(F, sc.c, 0);
-            FloatVector s2 = FloatVector.fromArray(F, sc.e, 0);
-            FloatVector h1 = s0.add(s1);
-            FloatVector b1 = h1.sub(s0);
-            FloatVector e1 = s0.sub(h1.sub(b1)).add(s1.sub(b1));
-            FloatVector hi = h1.add(s2);
-            FloatVector b2 = hi.sub(h1);
-            FloatVector e2 = h1.sub(hi.sub(b2)).add(s2.sub(b2));
-            FloatVector lo = e1.add(e2).add(FloatVector.fromArray(F, sc.b, 0).add(FloatVector.fromArray(F, sc.d, 0))
-                    .add(FloatVector.fromArray(F, sc.f, 0)));
-            hi.intoArray(virtualHi[l], 0);
-            lo.intoArray(virtualLo[l], 0);
-        }
-        // The lane tree (reduceLanes) over the virtual lanes, for LANES rows at once.
-        for (int w = LANES / 2; w >= 1; w >>= 1) {
-            for (int l = 0; l < w; l++) {
-                FloatVector hi = FloatVector.fromArray(F, virtualHi[l], 0);
-                FloatVector h = FloatVector.fromArray(F, virtualHi[l + w], 0);
-                FloatVector t = hi.add(h);
-                FloatVector bt = t.sub(hi);
-                FloatVector lo = FloatVector.fromArray(F, virtualLo[l], 0)
-                        .add(FloatVector.fromArray(F, virtualLo[l + w], 0)).add(hi.sub(t.sub(bt)).add(h.sub(bt)));
-                t.intoArray(virtualHi[l], 0);
-                lo.intoArray(virtualLo[l], 0);
-            }
-        }
-        for (int r = 0; r < LANES; r++) {
-            tot[r] = join(virtualHi[0][r], virtualLo[0][r]);
-        }
-    }
-
-    /**
-     * {@link #laneSums} of probabilities: for {@code LANES} strided rows, what {@link #sum} returns for each. Virtual
-     * accumulator {@code q} (element {@code q} of every step of two vectors, then for {@code q < LANES} lane {@code q}
-     * of the rest's unmasked steps) is summed for all rows at once in double, then {@link #foldVirtual} per row.
-     * A row shorter than one vector is one sequential double sum, as {@link #shortSum}.
-     */
-    private static void probabilityLaneSums(float[] a, int b, int stride, int from, int to, boolean clip,
-                                            double[] tot, Scratch sc) {
-        int len = to - from;
-        int base = b + from * stride;
-        boolean whole = len < LANES;
-        int n2 = len / (2 * LANES) * (2 * LANES);
-        double[][] virtual = sc.virtualSums;
-        for (int q = 0; q < (whole ? 1 : 2 * LANES); q++) {
-            DoubleVector lo = DoubleVector.zero(D);
-            DoubleVector hi = lo;
-            int end = whole ? len : n2;
-            for (int c = whole ? 0 : q; c < end; c += whole ? 1 : 2 * LANES) {
-                FloatVector x = FloatVector.fromArray(F, a, base + c * stride);
-                if (clip) {
-                    x = x.blend(LO, x.compare(VectorOperators.LT, LO)).blend(HI, x.compare(VectorOperators.GT, HI));
-                }
-                lo = lo.add((DoubleVector) x.convertShape(VectorOperators.F2D, D, 0));
-                hi = hi.add((DoubleVector) x.convertShape(VectorOperators.F2D, D, 1));
-            }
-            for (int i = n2; !whole && q < LANES && i < len; i += LANES) {
-                if (q >= i + LANES - len) {
-                    FloatVector x = FloatVector.fromArray(F, a, base + (Math.min(i, len - LANES) + q) * stride);
-                    if (clip) {
-                        x = x.blend(LO, x.compare(VectorOperators.LT, LO))
-                                .blend(HI, x.compare(VectorOperators.GT, HI));
-                    }
-                    lo = lo.add((DoubleVector) x.convertShape(VectorOperators.F2D, D, 0));
-                    hi = hi.add((DoubleVector) x.convertShape(VectorOperators.F2D, D, 1));
-                }
-            }
-            lo.intoArray(whole ? tot : virtual[q], 0);
-            hi.intoArray(whole ? tot : virtual[q], DLANES);
-        }
-        if (whole) {
-            return;
-        }
-        double[] v = sc.virtualRow;
-        for (int r = 0; r < LANES; r++) {
-            for (int q = 0; q < 2 * LANES; q++) {
-                v[q] = virtual[q][r];
-            }
-            tot[r] = foldVirtual(v, sc.dlanes);
-        }
-    }
-
-    /** Lane-wise max over classes {@code [from, to)} of {@code LANES} strided rows (NaN ignored, as {@link #max}). */
-    static FloatVector laneMax(float[] a, int b, int stride, int from, int to) {
-        FloatVector m = FloatVector.broadcast(F, NEG_INF);
-        for (int c = from, i = b + from * stride; c < to; c++, i += stride) {
-            FloatVector v = FloatVector.fromArray(F, a, i);
-            m = m.blend(v, v.compare(VectorOperators.GT, m));
-        }
-        return m;
-    }
-
-    /** {@link #sparseRow} for {@code LANES} strided rows at once. */
-    private static void sparseWideLanes(float[] a, int b, int stride, int classes, int[] labels, int lr,
-                                        ProbabilityMode mode, double[] out, int op, Scratch sc) {
-        double[] tot = sc.tot;
-        if (mode != ProbabilityMode.LOGITS) {
-            boolean clip = mode == ProbabilityMode.CLIP_THEN_NORMALIZE;
-            laneSums(a, b, stride, 0, classes, clip ? CLIP : RAW, null, tot, sc);
-            finishGroup(a, b, stride, labels, lr, mode, tot, null, null, out, op, sc);
-            return;
-        }
-        double[] sum = sc.run;
-        boolean[] fallback = sc.fallback;
-        java.util.Arrays.fill(fallback, false);
-        FloatVector max = FloatVector.broadcast(F, NEG_INF);
-        for (int blk = 0; blk < classes; blk += BLOCK) {
-            int end = Math.min(classes, blk + BLOCK);
-            FloatVector blockMax = laneMax(a, b, stride, blk, end);
-            FloatVector newMax = max.blend(blockMax, blockMax.compare(VectorOperators.GT, max));
-            laneSums(a, b, stride, blk, end, EXP, newMax, tot, sc);
-            max.intoArray(sc.e, 0);
-            newMax.intoArray(sc.f, 0);
-            for (int r = 0; r < LANES; r++) {
-                if (sc.f[r] == NEG_INF) {
-                    fallback[r] = true;
-                }
-                sum[r] = blk == 0 ? tot[r] : sum[r] * Math.exp((double) sc.e[r] - sc.f[r]) + tot[r];
-            }
-            max = newMax;
-        }
-        max.intoArray(sc.g, 0);
-        finishGroup(a, b, stride, labels, lr, mode, sum, sc.g, fallback, out, op, sc);
-        for (int r = 0; r < LANES; r++) {
-            if (fallback[r] && labels[lr + r] != IGNORED) {
-                out[op + r] = (float) sparseTwin(a, b + r, stride, classes, labels[lr + r], mode);
-            }
-        }
-    }
-
-    /**
-     * The final log of {@code LANES} rows at once: row {@code r} (class {@code c} at {@code a[b + r + c * stride]})
-     * gets {@code finishSparse(mode, sum[r], max[r], label's value)}, its log from {@link VectorMath#logDouble}
-     * (the twin's {@link FloatMath#logDouble} lane for lane). {@code max} is null for probabilities; rows marked in
-     * {@code skip} (may be null) are left to the caller.
-     */
-    private static void finishGroup(float[] a, int b, int stride, int[] labels, int lr, ProbabilityMode mode,
-                                    double[] sum, float[] max, boolean[] skip, double[] out, int op, Scratch sc) {
-        for (int r = 0; r < LANES; r++) {
-            int label = labels[lr + r];
-            float x = label == IGNORED ? 0f : a[b + r + label * stride];
-            sc.labelValue[r] = x;
-            sc.logArg[r] = logArgument(mode, sum[r], x);
-        }
-        VectorMath.logDouble(sc.logArg, sc.logs);
-        for (int r = 0; r < LANES; r++) {
-            if (labels[lr + r] == IGNORED) {
-                out[op + r] = 0.0;
-            } else if (skip == null || !skip[r]) {
-                out[op + r] = (float) finishLog(mode, sc.logs[r], max == null ? 0f : max[r], sc.labelValue[r]);
-            }
-        }
-    }
-
-    /** {@code LANES} strided rows at once: exactly {@link #sparseTwin}'s operations, one row per lane. */
-    private static void sparseLanes(float[] a, int b, int stride, int classes, int[] labels, int lr,
-                                    ProbabilityMode mode, double[] out, int op, Scratch sc) {
-        DoubleVector s0 = DoubleVector.zero(D);
-        DoubleVector s1 = s0;
-        FloatVector m = FloatVector.broadcast(F, NEG_INF);
-        if (mode == ProbabilityMode.LOGITS) {
-            for (int c = 0, i = b; c < classes; c++, i += stride) {
-                FloatVector v = FloatVector.fromArray(F, a, i);
-                m = m.blend(v, v.compare(VectorOperators.GT, m));
-            }
-            for (int c = 0, i = b; c < classes; c++, i += stride) {
-                FloatVector y = VectorMath.exp(FloatVector.fromArray(F, a, i).sub(m));
-                s0 = s0.add((DoubleVector) y.convertShape(VectorOperators.F2D, D, 0));
-                s1 = s1.add((DoubleVector) y.convertShape(VectorOperators.F2D, D, 1));
-            }
-        } else {
-            boolean clip = mode == ProbabilityMode.CLIP_THEN_NORMALIZE;
-            for (int c = 0, i = b; c < classes; c++, i += stride) {
-                FloatVector v = FloatVector.fromArray(F, a, i);
-                if (clip) {
-                    v = v.blend(LO, v.compare(VectorOperators.LT, LO));
-                    v = v.blend(HI, v.compare(VectorOperators.GT, HI));
-                }
-                s0 = s0.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0));
-                s1 = s1.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1));
-            }
-        }
-        double[] sum = sc.tot;
-        s0.intoArray(sum, 0);
-        s1.intoArray(sum, DLANES);
-        m.intoArray(sc.c, 0);
-        finishGroup(a, b, stride, labels, lr, mode, sum, sc.c, null, out, op, sc);
-    }
-
-    /** One row, scalar, in the lane order of {@link #sparseLanes} (also the path for rows with few classes). */
     static double sparseTwin(float[] a, int b, int stride, int classes, int label, ProbabilityMode mode) {
         double s = 0;
         float m = NEG_INF;
