@@ -1,7 +1,8 @@
 /**
  * Internal: the cross-entropy kernels. {@link dev.xent.internal.kernel.ScalarKernel} is the reference and the
  * fallback; {@code VectorKernel} the single-pass SIMD kernels ({@code jdk.incubator.vector}, loaded only when the
- * module is present; its constants and lane math live in {@code VectorMath}, their scalar twins in
+ * module is present; its channels-first sparse rows in {@code VectorStrided}, its categorical cross-entropy in
+ * {@code VectorCategorical}; its constants and lane math live in {@code VectorMath}, their scalar twins in
  * {@code FloatMath}; float64 probabilities in {@code DoubleVectorKernel}); {@code LaneTwin} is the SIMD kernel's
  * sparse and categorical paths without the Vector API, bit-identical, which {@code WarmingKernel} runs while the SIMD
  * code is not compiled yet (and a small one-shot job runs alone); {@code ParallelKernel} splits large calls across
