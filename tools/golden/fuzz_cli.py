@@ -133,7 +133,7 @@ def case(rng, i, tmp):
 
     # Keras. A case Keras refuses (float64 predictions for in_top_k, say) is skipped: where xent computes instead,
     # generate_cli.py's notes say so.
-    sw = None if weight is None else weight
+    sw = weight
     try:
         if what == "metric":
             if metric_class is None:
