@@ -54,6 +54,14 @@ public class KernelBench {
     @Param({"256"})
     public int megabytes;
 
+    /**
+     * {@code uniform}: entries uniform in [0, 1) (probabilities) or [-4, 4) (logits); {@code confident}: a trained
+     * model's rows, the softmax of Gaussian logits with standard deviation 8 (probabilities: about two thirds of the
+     * entries below the clip bound 1e-7, at random places) or those logits.
+     */
+    @Param({"uniform"})
+    public String data;
+
     CrossEntropyKernel kernel;
     NdArray pred;
     RowLayout layout;
@@ -68,8 +76,10 @@ public class KernelBench {
         rows = Math.max(1, elements / classes);
         layout = new RowLayout(rows, classes, 1);
         mode = input.equals("logits") ? ProbabilityMode.LOGITS : ProbabilityMode.CLIP_THEN_NORMALIZE;
-        float[] data = Data.predictions(rows, classes, mode == ProbabilityMode.LOGITS, 42);
-        pred = NdArray.of(data, rows, classes);
+        float[] values = this.data.equals("confident")
+                ? Data.confident(rows, classes, mode == ProbabilityMode.LOGITS, 42)
+                : Data.predictions(rows, classes, mode == ProbabilityMode.LOGITS, 42);
+        pred = NdArray.of(values, rows, classes);
         labels = Data.labels(rows, classes, 43);
         out = new double[rows];
         kernel = Data.kernel(impl);
@@ -106,6 +116,33 @@ public class KernelBench {
                 data[i] = logits ? (float) (rnd.nextDouble() * 8 - 4) : (float) rnd.nextDouble();
             }
             return data;
+        }
+
+        /** Rows of Gaussian logits with standard deviation 8, or their softmax (see {@link KernelBench#data}). */
+        static float[] confident(int rows, int classes, boolean logits, long seed) {
+            float[] data = new float[Math.multiplyExact(rows, classes)];
+            SplittableRandom rnd = new SplittableRandom(seed);
+            double[] row = new double[classes];
+            for (int r = 0; r < rows; r++) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < classes; c++) {
+                    row[c] = (float) (nextGaussian(rnd) * 8);
+                    max = Math.max(max, row[c]);
+                }
+                double sum = 0;
+                for (int c = 0; c < classes; c++) {
+                    sum += Math.exp(row[c] - max);
+                }
+                for (int c = 0; c < classes; c++) {
+                    data[r * classes + c] = (float) (logits ? row[c] : Math.exp(row[c] - max) / sum);
+                }
+            }
+            return data;
+        }
+
+        /** A standard normal deviate (Box-Muller; {@code SplittableRandom} has none on Java 17). */
+        private static double nextGaussian(SplittableRandom rnd) {
+            return Math.sqrt(-2 * Math.log(1 - rnd.nextDouble())) * Math.cos(2 * Math.PI * rnd.nextDouble());
         }
 
         static int[] labels(int rows, int classes, long seed) {

@@ -23,10 +23,6 @@ final class LaneTwin implements CrossEntropyKernel {
 
     /** A multiple of 4 (vectors of 128, 256 or 512 bits). */
     private static final int LANES = VectorMath.LANES;
-    private static final float LO = (float) Precision.FLOAT32.clipLow;
-    private static final float HI = (float) Precision.FLOAT32.clipHigh;
-    private static final int LO_BITS = Float.floatToRawIntBits(LO);
-    private static final int HI_BITS = Float.floatToRawIntBits(HI);
 
     private LaneTwin() {}
 
@@ -203,10 +199,10 @@ final class LaneTwin implements CrossEntropyKernel {
             } else {
                 boolean clip = mode == ProbabilityMode.CLIP_THEN_NORMALIZE;
                 for (int c = 0; c < classes; c++) {
-                    s0 += clip ? clip(a[r0 + c]) : a[r0 + c];
-                    s1 += clip ? clip(a[r1 + c]) : a[r1 + c];
-                    s2 += clip ? clip(a[r2 + c]) : a[r2 + c];
-                    s3 += clip ? clip(a[r3 + c]) : a[r3 + c];
+                    s0 += clip ? FloatMath.clip(a[r0 + c]) : a[r0 + c];
+                    s1 += clip ? FloatMath.clip(a[r1 + c]) : a[r1 + c];
+                    s2 += clip ? FloatMath.clip(a[r2 + c]) : a[r2 + c];
+                    s3 += clip ? FloatMath.clip(a[r3 + c]) : a[r3 + c];
                 }
             }
             out[op + j] = finishFew(a, r0, labels[lr + j], mode, s0, m0);
@@ -356,7 +352,7 @@ final class LaneTwin implements CrossEntropyKernel {
                     continue;
                 }
                 // clip gives the vector kernel's two blends (NaN passes through).
-                float y = sm.apply(tv) * FloatMath.log(clip(p[i + l] / rowSum)) - k[l];
+                float y = sm.apply(tv) * FloatMath.log(FloatMath.clip(p[i + l] / rowSum)) - k[l];
                 float u = s[l] + y;
                 k[l] = VectorKernel.finite((u - s[l]) - y);
                 s[l] = u;
@@ -369,7 +365,7 @@ final class LaneTwin implements CrossEntropyKernel {
             if (skipZeros && tv == 0f) {
                 continue;
             }
-            float y = sm.apply(tv) * FloatMath.log(clip(p[i] / rowSum)) - k1;
+            float y = sm.apply(tv) * FloatMath.log(FloatMath.clip(p[i] / rowSum)) - k1;
             float u = s1 + y;
             k1 = VectorKernel.finite((u - s1) - y);
             s1 = u;
@@ -557,24 +553,12 @@ final class LaneTwin implements CrossEntropyKernel {
 
     /** A probability as its sum takes it: clipped (TF order) or raw. */
     private static float term(float x, boolean clip) {
-        return clip ? clip(x) : x;
+        return clip ? FloatMath.clip(x) : x;
     }
 
     /** {@link #sum} for tests (see {@code VectorKernel.rowSum}). */
     static double rowSum(float[] a, int from, int to, int kind, float max) {
         return sum(a, from, to, kind, max, new Lanes());
-    }
-
-    static float clip(float x) {
-        // The vector kernel's clip (max(LO, min(x, HI))), value for value, NaN passing through, in integer
-        // arithmetic: the bits of non-negative floats order as the floats do, and every negative float (-0, -inf)
-        // is a negative int, below LO's bits; NaN is selected back by a mask. Not Math.max/min on floats: C2 lowers
-        // each to a five-instruction blend sequence (half of a probability row's time here). Not comparisons
-        // either: a confident model's rows are half below LO, and the branches then cost 4x (766 against 192 ns per
-        // 100-class row; 240 ns this way, 247 on rows that need no clip). Integer min/max compile to conditional
-        // moves; the NaN test is a branch no ordinary row takes.
-        float clamped = Float.intBitsToFloat(Math.max(LO_BITS, Math.min(Float.floatToRawIntBits(x), HI_BITS)));
-        return x != x ? x : clamped;
     }
 
 }

@@ -1,6 +1,8 @@
 package dev.xent.internal.kernel;
 
+import dev.xent.ndarray.DType;
 import dev.xent.ndarray.NdArray;
+import java.nio.FloatBuffer;
 
 /**
  * The reference kernels: plain loops, readable against Keras's formulas, and the fallback when no faster kernel
@@ -119,18 +121,12 @@ public final class ScalarKernel implements CrossEntropyKernel {
                 }
                 case CLIP_THEN_NORMALIZE: {
                     // TF: logits = log(clip(p)); fused softmax-xent = log(sum exp(logits)) - logits[y].
-                    double sum = 0;
-                    for (int c = 0; c < classes; c++) {
-                        sum += clip(x.get(c), precision);
-                    }
+                    double sum = rowSum(pred, layout.base(r), stride, classes, precision, true);
                     loss = Math.log(sum) - Math.log(clip(x.get(label), precision));
                     break;
                 }
                 default: {
-                    double sum = 0;
-                    for (int c = 0; c < classes; c++) {
-                        sum += x.get(c);
-                    }
+                    double sum = rowSum(pred, layout.base(r), stride, classes, precision, false);
                     double p = precision.round(x.get(label) / sum);
                     loss = -Math.log(clip(p, precision));
                     break;
@@ -138,6 +134,72 @@ public final class ScalarKernel implements CrossEntropyKernel {
             }
             out[outOffset + r - from] = precision.round(loss);
         }
+    }
+
+    /**
+     * The sum of a row of probabilities (clipped first when {@code clip}): four partial sums in double, over the
+     * classes {@code c} with {@code c % 4} equal, added as {@code (s0 + s1) + (s2 + s3)}, whatever the storage.
+     * Contiguous float32 rows of a {@code float[]} or {@code FloatBuffer} are read directly and clipped without
+     * branches ({@link FloatMath#clip}): through {@link NdArray#getFloat} with one chain of additions, a mapped file
+     * of raw sums took 1.8 times as long, and rows of a confident model (about half their entries below the clip
+     * bound, at random) 5.6 times as long with the branches of a comparison (docs/benchmarks.md).
+     */
+    static double rowSum(NdArray a, int base, int stride, int classes, Precision precision, boolean clip) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int c = 0;
+        if (stride == 1 && precision == Precision.FLOAT32 && a.dtype() == DType.FLOAT32) {
+            int i = a.arrayOffset() + base;
+            if (a.hasArray()) {
+                float[] f = (float[]) a.array();
+                for (; c + 4 <= classes; c += 4, i += 4) {
+                    s0 += term(f[i], clip);
+                    s1 += term(f[i + 1], clip);
+                    s2 += term(f[i + 2], clip);
+                    s3 += term(f[i + 3], clip);
+                }
+                for (; c < classes; c++, i++) {
+                    s0 += term(f[i], clip);
+                }
+            } else {
+                FloatBuffer f = (FloatBuffer) a.buffer();
+                for (; c + 4 <= classes; c += 4, i += 4) {
+                    s0 += term(f.get(i), clip);
+                    s1 += term(f.get(i + 1), clip);
+                    s2 += term(f.get(i + 2), clip);
+                    s3 += term(f.get(i + 3), clip);
+                }
+                for (; c < classes; c++, i++) {
+                    s0 += term(f.get(i), clip);
+                }
+            }
+            return (s0 + s1) + (s2 + s3);
+        }
+        for (int i = base; c + 4 <= classes; c += 4, i += 4 * stride) {
+            s0 += term(a, i, precision, clip);
+            s1 += term(a, i + stride, precision, clip);
+            s2 += term(a, i + 2 * stride, precision, clip);
+            s3 += term(a, i + 3 * stride, precision, clip);
+        }
+        for (; c < classes; c++) {
+            s0 += term(a, base + c * stride, precision, clip);
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    private static double term(NdArray a, int i, Precision precision, boolean clip) {
+        return term(read(a, i, precision), precision, clip);
+    }
+
+    private static double term(double x, Precision precision, boolean clip) {
+        return clip ? clip(x, precision) : x;
+    }
+
+    /** A float32 probability as a float32 row sum takes it: {@link FloatMath#clip} (branch-free) or as it is. */
+    private static float term(float x, boolean clip) {
+        return clip ? FloatMath.clip(x) : x;
     }
 
     @Override

@@ -490,8 +490,7 @@ class KernelAgreementTest {
     }
 
     @Test
-    void twinClipIsTheVectorKernelsClip() {
-        vector(); // LaneTwin needs the Vector API's lane count
+    void integerClipIsTheVectorKernelsClip() {
         List<Float> xs = new ArrayList<>(List.of(Float.NaN, Float.intBitsToFloat(0xffc00000),
                 Float.intBitsToFloat(0x7f800001), Float.intBitsToFloat(0xff800001), Float.POSITIVE_INFINITY,
                 Float.NEGATIVE_INFINITY, 0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, LO, HI,
@@ -502,8 +501,68 @@ class KernelAgreementTest {
         }
         for (float x : xs) {
             float want = Math.max(LO, Math.min(x, HI)); // VectorKernel's scalar clip: the lanes' two blends
-            assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(LaneTwin.clip(x)), () -> "clip(" + x + ")");
+            assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(FloatMath.clip(x)), () -> "clip(" + x + ")");
+            // the reference's clip in double, of the widened float (its float32 rows use FloatMath.clip)
+            assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(
+                    ScalarKernel.clip(x, Precision.FLOAT32)), () -> "reference clip(" + x + ")");
         }
+    }
+
+    /**
+     * The reference's row sums of probabilities (raw and clipped) are one order whatever the storage: read directly
+     * from a {@code float[]} or a {@code FloatBuffer}, or element by element from a float64 array rounded to float32
+     * and from channels-first rows. Bit for bit in double, for every length up to 13 and some long ones, with
+     * special values and magnitudes too far apart for any sum to be exact.
+     */
+    @Test
+    void referenceRowSumsAreOneOrderForEveryStorage() {
+        SplittableRandom random = new SplittableRandom(20261207);
+        float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, LO, HI, 2f, -1f,
+            Float.MIN_VALUE, 1e-30f, Math.nextDown(LO)};
+        int inner = 3;
+        int checked = 0;
+        for (int len : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 100, 1001}) {
+            for (int variant = 0; variant < 3; variant++) {
+                float[] row = new float[len];
+                for (int c = 0; c < len; c++) {
+                    row[c] = variant == 0 ? (float) random.nextDouble()
+                            : variant == 1 ? (float) Math.scalb(random.nextDouble(), -random.nextInt(60))
+                            : specials[random.nextInt(specials.length)];
+                }
+                // at an offset, as rows inside a chunk are; channels first: class c at c * inner + 1
+                float[] array = new float[len + 5];
+                double[] wide = new double[len + 5];
+                float[] strided = new float[len * inner];
+                FloatBuffer buffer = ByteBuffer.allocateDirect(4 * (len + 5)).order(ByteOrder.nativeOrder())
+                        .asFloatBuffer();
+                for (int c = 0; c < len; c++) {
+                    array[c + 5] = row[c];
+                    wide[c + 5] = row[c];
+                    strided[c * inner + 1] = row[c];
+                    buffer.put(c + 5, row[c]);
+                }
+                for (boolean clip : new boolean[] {false, true}) {
+                    double want = ScalarKernel.rowSum(NdArray.of(array), 5, 1, len, Precision.FLOAT32, clip);
+                    String what = len + " classes, variant " + variant + ", clip " + clip;
+                    assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(ScalarKernel.rowSum(
+                            NdArray.of(buffer, len + 5), 5, 1, len, Precision.FLOAT32, clip)), "buffer: " + what);
+                    assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(ScalarKernel.rowSum(
+                            NdArray.of(wide), 5, 1, len, Precision.FLOAT32, clip)), "float64: " + what);
+                    assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(ScalarKernel.rowSum(
+                            NdArray.of(strided), 1, inner, len, Precision.FLOAT32, clip)), "strided: " + what);
+                    double sequential = 0;
+                    for (int c = 0; c < len; c++) {
+                        sequential += clip ? ScalarKernel.clip(row[c], Precision.FLOAT32) : row[c];
+                    }
+                    if (variant == 0 && clip) {
+                        // clipped values below 1 are multiples of 2^-47: any order gives the exact sum
+                        assertEquals(sequential, want, what);
+                    }
+                    checked++;
+                }
+            }
+        }
+        assertEquals(90, checked);
     }
 
     /**
