@@ -164,16 +164,40 @@ def run_peer(peer, paths, logits, repeat):
     return {"error": (p.stderr.strip().splitlines() or ["no output"])[-1]}
 
 
-def run_xent(paths, logits, repeat, xent):
+def xent_env(kernels):
+    """The environment of a ./xent run with -Dxent.kernels=KERNELS added to XENT_JAVA_OPTS (none for "default")."""
+    env = dict(os.environ)
+    if kernels != "default":
+        env["XENT_JAVA_OPTS"] = (env.get("XENT_JAVA_OPTS", "") + " -Dxent.kernels=" + kernels).strip()
+    return env
+
+
+def run_xent(paths, logits, repeat, xent, kernels="default"):
     pred = paths["y_logits" if logits else "y_prob"]
     cmd = [xent, "metric", "sparse_categorical_crossentropy", "--y-true", paths["y_true"], "--y-pred", pred]
     if logits:
         cmd.append("--from-logits")
+    return run_process(cmd, repeat, xent_env(kernels))
+
+
+def read_ceiling_command(java, data):
+    """The command that runs ReadCeiling.java (compiled once into DATA/classes) on a file, less the file."""
+    classes = os.path.join(data, "classes")
+    source = os.path.join(HERE, "ReadCeiling.java")
+    target = os.path.join(classes, "ReadCeiling.class")
+    if not os.path.exists(target) or os.path.getmtime(target) < os.path.getmtime(source):
+        javac = os.path.join(os.path.dirname(java), "javac") if os.path.dirname(java) else "javac"
+        subprocess.run([javac, "-d", classes, source], check=True)
+    return [java, "-cp", classes, "ReadCeiling"]
+
+
+def run_process(cmd, repeat, env=None):
+    """Best wall time of `repeat` runs of a whole process, after one untimed run; its last line of output."""
     best = float("inf")
     out = None
     for i in range(repeat + 1):  # the first run warms the page cache (and builds the jar if needed)
         t = time.perf_counter()
-        p = subprocess.run(cmd, capture_output=True, text=True)
+        p = subprocess.run(cmd, capture_output=True, text=True, env=env)
         dt = time.perf_counter() - t
         if p.returncode != 0:
             return {"error": (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[-1]}
@@ -181,6 +205,39 @@ def run_xent(paths, logits, repeat, xent):
         if i > 0:
             best = min(best, dt)
     return {"seconds": best, "value": out.splitlines()[-1] if out else None}
+
+
+def marginal(args, paths, inputs, results):
+    """Marginal rates between --rows and --large-rows: ./xent per kernel choice, and the read ceiling (a JVM that only
+    reads the file), each the best of `repeat` runs per size, all alternated, so that start-up and warm-up cancel."""
+    large = generate(args.data, args.large_rows, args.classes)
+    extra = (args.large_rows - args.rows) * args.classes * 4 / 1e9
+    kernels = [k.strip() for k in args.kernels.split(",") if k.strip()]
+    ceiling = read_ceiling_command(args.java, args.data)
+    for inp in inputs:
+        logits = inp == "logits"
+        key = "y_logits" if logits else "y_prob"
+        runs = {k: ([], []) for k in kernels + ["read"]}
+        for _ in range(args.repeat):
+            for name, (small_s, large_s) in runs.items():
+                for p, times in ((paths, small_s), (large, large_s)):
+                    r = run_process(ceiling + [p[key]], 1) if name == "read" else \
+                        run_xent(p, logits, 1, args.xent, name)
+                    times.append(r.get("seconds", float("nan")))
+        peer_best = max((r["gbps"] for r in results if r["input"] == inp and r["peer"] not in ("xent", "ceiling")
+                         and "gbps" in r), default=None)
+        for name, (small_s, large_s) in runs.items():
+            dt = min(large_s) - min(small_s)
+            m = {"peer": "read-marginal" if name == "read" else "xent-marginal", "kernels": name, "input": inp,
+                 "small_seconds": min(small_s), "large_seconds": min(large_s), "large_rows": args.large_rows,
+                 "marginal_gbps": extra / dt if dt > 0 else None}
+            results.append(m)
+            ratio = f" = {m['marginal_gbps'] / peer_best:.1f}x the best peer's GB/s" if peer_best and m["marginal_gbps"] \
+                else ""
+            label = "read only (ReadCeiling)" if name == "read" else f"xent marginal, kernels {name}"
+            print(f"  {label:28s} {inp:13s} {args.rows} rows {min(small_s):.3f} s, {args.large_rows} rows "
+                  f"{min(large_s):.3f} s: " + (f"{m['marginal_gbps']:.2f} GB/s{ratio}" if m["marginal_gbps"]
+                                              else "n/a"), flush=True)
 
 
 def main():
@@ -198,6 +255,10 @@ def main():
     ap.add_argument("--large-rows", type=int, default=0,
                     help="also time ./xent on a file of this many rows (e.g. 16000000), alternating with --rows, and "
                          "report its marginal streaming rate: the extra bytes over the extra seconds")
+    ap.add_argument("--kernels", default="default",
+                    help="with --large-rows: the xent.kernels choices to time, e.g. default,scalar,vector")
+    ap.add_argument("--java", default=os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME")
+                    else "java", help="the java that runs ReadCeiling.java (with --large-rows)")
     # worker mode
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--y-true", help=argparse.SUPPRESS)
@@ -231,27 +292,7 @@ def main():
             print(f"  {peer:8s} {r['input']:13s} " + (f"{r['seconds']:8.3f} s {r['gbps']:7.2f} GB/s   value {r['value']}"
                   if "seconds" in r else f"error: {r['error']}"), flush=True)
     if args.large_rows and "xent" in peers:
-        # Marginal rate: start-up and warm-up cancel out; the best of `repeat` runs of each size, alternated.
-        large = generate(args.data, args.large_rows, args.classes)
-        extra = (args.large_rows - args.rows) * args.classes * 4 / 1e9
-        for inp in inputs:
-            logits = inp == "logits"
-            small_s, large_s = [], []
-            for _ in range(args.repeat):
-                for p, times in ((paths, small_s), (large, large_s)):
-                    r = run_xent(p, logits, 1, args.xent)
-                    times.append(r.get("seconds", float("nan")))
-            dt = min(large_s) - min(small_s)
-            peer_best = max((r["gbps"] for r in results if r["input"] == inp and r["peer"] not in ("xent", "ceiling")
-                             and "gbps" in r), default=None)
-            m = {"peer": "xent-marginal", "input": inp, "small_seconds": min(small_s), "large_seconds": min(large_s),
-                 "large_rows": args.large_rows, "marginal_gbps": extra / dt if dt > 0 else None}
-            results.append(m)
-            ratio = f" = {m['marginal_gbps'] / peer_best:.1f}x the best peer's GB/s" if peer_best and m["marginal_gbps"] \
-                else ""
-            print(f"  xent marginal {inp:13s} {args.rows} rows {min(small_s):.3f} s, {args.large_rows} rows "
-                  f"{min(large_s):.3f} s: " + (f"{m['marginal_gbps']:.2f} GB/s{ratio}" if m["marginal_gbps"]
-                                              else "n/a"), flush=True)
+        marginal(args, paths, inputs, results)
     print()
     print(f"{'input':14s} {'peer':10s} {'seconds':>9s} {'GB/s':>7s} {'xent / peer':>12s}")
     for inp in inputs:
