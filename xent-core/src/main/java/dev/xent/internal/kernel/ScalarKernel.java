@@ -98,6 +98,7 @@ public final class ScalarKernel implements CrossEntropyKernel {
         int classes = layout.classes;
         int stride = layout.classStride();
         Row row = new Row(pred, classes, precision, mode == ProbabilityMode.LOGITS);
+        RowSums sums = mode == ProbabilityMode.LOGITS ? null : new RowSums(pred, classes);
         for (int r = from; r < to; r++) {
             int label = labels[r];
             if (label == IGNORED) {
@@ -121,12 +122,12 @@ public final class ScalarKernel implements CrossEntropyKernel {
                 }
                 case CLIP_THEN_NORMALIZE: {
                     // TF: logits = log(clip(p)); fused softmax-xent = log(sum exp(logits)) - logits[y].
-                    double sum = rowSum(pred, layout.base(r), stride, classes, precision, true);
+                    double sum = sums.sum(pred, layout.base(r), stride, classes, precision, true);
                     loss = Math.log(sum) - Math.log(clip(x.get(label), precision));
                     break;
                 }
                 default: {
-                    double sum = rowSum(pred, layout.base(r), stride, classes, precision, false);
+                    double sum = sums.sum(pred, layout.base(r), stride, classes, precision, false);
                     double p = precision.round(x.get(label) / sum);
                     loss = -Math.log(clip(p, precision));
                     break;
@@ -137,56 +138,82 @@ public final class ScalarKernel implements CrossEntropyKernel {
     }
 
     /**
-     * The sum of a row of probabilities (clipped first when {@code clip}): four partial sums in double, over the
-     * classes {@code c} with {@code c % 4} equal, added as {@code (s0 + s1) + (s2 + s3)}, whatever the storage.
-     * Contiguous float32 rows of a {@code float[]} or {@code FloatBuffer} are read directly and clipped without
-     * branches ({@link FloatMath#clip}): through {@link NdArray#getFloat} with one chain of additions, a mapped file
-     * of raw sums took 1.8 times as long, and rows of a confident model (about half their entries below the clip
-     * bound, at random) 5.6 times as long with the branches of a comparison (docs/benchmarks.md).
+     * Row sums of probabilities (clipped first when {@code clip}), one call's worth: four partial sums in double,
+     * over the classes {@code c} with {@code c % 4} equal, added as {@code (s0 + s1) + (s2 + s3)}, whatever the
+     * storage. Contiguous float32 rows are summed from the {@code float[]}, or from pieces copied out of a
+     * {@code FloatBuffer} (one bulk copy per piece: per-element {@code FloatBuffer.get} on a mapped file compiled to a
+     * call per element whenever C2 compiled the loop before the JDK had loaded the buffer's memory-session classes,
+     * 2.5 times slower in two runs of three), and clipped without branches ({@link FloatMath#clip}). Through
+     * {@link NdArray#getFloat} with one chain of additions, raw sums of a mapped file took 1.8 times as long, and rows
+     * of a confident model (about half their entries below the clip bound, at random) 2.2-4.5 times as long with the
+     * branches of a comparison (docs/benchmarks.md).
      */
-    static double rowSum(NdArray a, int base, int stride, int classes, Precision precision, boolean clip) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int c = 0;
-        if (stride == 1 && precision == Precision.FLOAT32 && a.dtype() == DType.FLOAT32) {
-            int i = a.arrayOffset() + base;
-            if (a.hasArray()) {
-                float[] f = (float[]) a.array();
-                for (; c + 4 <= classes; c += 4, i += 4) {
-                    s0 += term(f[i], clip);
-                    s1 += term(f[i + 1], clip);
-                    s2 += term(f[i + 2], clip);
-                    s3 += term(f[i + 3], clip);
-                }
-                for (; c < classes; c++, i++) {
-                    s0 += term(f[i], clip);
+    static final class RowSums {
+        /** Floats copied from a buffer at a time: a multiple of 4, so that only a row's last piece has a tail. */
+        static final int PIECE = 1024;
+
+        private final float[] piece;
+        private final double[] sums = new double[4];
+
+        RowSums(NdArray a, int classes) {
+            piece = a.hasArray() ? null : new float[Math.min(PIECE, (classes + 3) & ~3)];
+        }
+
+        double sum(NdArray a, int base, int stride, int classes, Precision precision, boolean clip) {
+            java.util.Arrays.fill(sums, 0.0);
+            if (stride == 1 && precision == Precision.FLOAT32 && a.dtype() == DType.FLOAT32) {
+                int i = a.arrayOffset() + base;
+                if (a.hasArray()) {
+                    add(sums, (float[]) a.array(), i, classes, clip);
+                } else {
+                    FloatBuffer buffer = (FloatBuffer) a.buffer();
+                    for (int c = 0; c < classes; c += piece.length) {
+                        int n = Math.min(piece.length, classes - c);
+                        buffer.get(i + c, piece, 0, n);
+                        add(sums, piece, 0, n, clip);
+                    }
                 }
             } else {
-                FloatBuffer f = (FloatBuffer) a.buffer();
-                for (; c + 4 <= classes; c += 4, i += 4) {
-                    s0 += term(f.get(i), clip);
-                    s1 += term(f.get(i + 1), clip);
-                    s2 += term(f.get(i + 2), clip);
-                    s3 += term(f.get(i + 3), clip);
+                int c = 0;
+                for (int i = base; c + 4 <= classes; c += 4, i += 4 * stride) {
+                    sums[0] += term(a, i, precision, clip);
+                    sums[1] += term(a, i + stride, precision, clip);
+                    sums[2] += term(a, i + 2 * stride, precision, clip);
+                    sums[3] += term(a, i + 3 * stride, precision, clip);
                 }
-                for (; c < classes; c++, i++) {
-                    s0 += term(f.get(i), clip);
+                for (; c < classes; c++) {
+                    sums[0] += term(a, base + c * stride, precision, clip);
                 }
             }
-            return (s0 + s1) + (s2 + s3);
+            return (sums[0] + sums[1]) + (sums[2] + sums[3]);
         }
-        for (int i = base; c + 4 <= classes; c += 4, i += 4 * stride) {
-            s0 += term(a, i, precision, clip);
-            s1 += term(a, i + stride, precision, clip);
-            s2 += term(a, i + 2 * stride, precision, clip);
-            s3 += term(a, i + 3 * stride, precision, clip);
+
+        /** {@code n} floats from {@code f[i]} into the four sums; a tail ({@code n % 4}) goes to the first. */
+        private static void add(double[] sums, float[] f, int i, int n, boolean clip) {
+            double s0 = sums[0];
+            double s1 = sums[1];
+            double s2 = sums[2];
+            double s3 = sums[3];
+            int end = i + n;
+            for (; i + 4 <= end; i += 4) {
+                s0 += term(f[i], clip);
+                s1 += term(f[i + 1], clip);
+                s2 += term(f[i + 2], clip);
+                s3 += term(f[i + 3], clip);
+            }
+            for (; i < end; i++) {
+                s0 += term(f[i], clip);
+            }
+            sums[0] = s0;
+            sums[1] = s1;
+            sums[2] = s2;
+            sums[3] = s3;
         }
-        for (; c < classes; c++) {
-            s0 += term(a, base + c * stride, precision, clip);
-        }
-        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** One row's sum as {@link RowSums} takes it (tests). */
+    static double rowSum(NdArray a, int base, int stride, int classes, Precision precision, boolean clip) {
+        return new RowSums(a, classes).sum(a, base, stride, classes, precision, clip);
     }
 
     private static double term(NdArray a, int i, Precision precision, boolean clip) {

@@ -510,9 +510,10 @@ class KernelAgreementTest {
 
     /**
      * The reference's row sums of probabilities (raw and clipped) are one order whatever the storage: read directly
-     * from a {@code float[]} or a {@code FloatBuffer}, or element by element from a float64 array rounded to float32
-     * and from channels-first rows. Bit for bit in double, for every length up to 13 and some long ones, with
-     * special values and magnitudes too far apart for any sum to be exact.
+     * from a {@code float[]}, in pieces from a {@code FloatBuffer}, or element by element from a float64 array
+     * rounded to float32 and from channels-first rows. Bit for bit in double, for every length up to 13 and some long
+     * ones (a buffer's row in several pieces), with special values and magnitudes too far apart for any sum to be
+     * exact.
      */
     @Test
     void referenceRowSumsAreOneOrderForEveryStorage() {
@@ -521,7 +522,7 @@ class KernelAgreementTest {
             Float.MIN_VALUE, 1e-30f, Math.nextDown(LO)};
         int inner = 3;
         int checked = 0;
-        for (int len : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 100, 1001}) {
+        for (int len : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 100, 1001, 1027, 2050}) {
             for (int variant = 0; variant < 3; variant++) {
                 float[] row = new float[len];
                 for (int c = 0; c < len; c++) {
@@ -562,7 +563,7 @@ class KernelAgreementTest {
                 }
             }
         }
-        assertEquals(90, checked);
+        assertEquals(102, checked);
     }
 
     /**
