@@ -271,13 +271,13 @@ public final class ScalarKernel implements CrossEntropyKernel {
                     if (smooth) {
                         t = precision.round(precision.round(t * keep) + add);
                     }
-                    double p = clip(precision.round(x.get(c) / roundedSum), precision);
-                    if (t == 0 && p == p) {
-                        // 0 * log(p) is a zero (p is clipped, so log(p) is finite), which leaves loss as it is (loss
-                        // is never -0.0): one log per non-zero target instead of one per class.
+                    double q = precision.round(x.get(c) / roundedSum);
+                    if (t == 0 && q == q) {
+                        // 0 * log(clip(q)) is a zero (the clip makes the log finite), which leaves loss as it is
+                        // (loss is never -0.0): one clip and one log per non-zero target instead of one per class.
                         continue;
                     }
-                    loss -= t * Math.log(p);
+                    loss -= t * Math.log(clip(q, precision));
                 }
             }
             out[outOffset + r - from] = precision.round(loss);
