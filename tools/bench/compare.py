@@ -172,12 +172,12 @@ def xent_env(kernels):
     return env
 
 
-def run_xent(paths, logits, repeat, xent, kernels="default"):
+def run_xent(paths, logits, repeat, xent, kernels="default", warm_up=True):
     pred = paths["y_logits" if logits else "y_prob"]
     cmd = [xent, "metric", "sparse_categorical_crossentropy", "--y-true", paths["y_true"], "--y-pred", pred]
     if logits:
         cmd.append("--from-logits")
-    return run_process(cmd, repeat, xent_env(kernels))
+    return run_process(cmd, repeat, xent_env(kernels), warm_up)
 
 
 def read_ceiling_command(java, data):
@@ -191,18 +191,20 @@ def read_ceiling_command(java, data):
     return [java, "-cp", classes, "ReadCeiling"]
 
 
-def run_process(cmd, repeat, env=None):
-    """Best wall time of `repeat` runs of a whole process, after one untimed run; its last line of output."""
+def run_process(cmd, repeat, env=None, warm_up=True):
+    """Best wall time of `repeat` runs of a whole process, after one untimed run unless `warm_up` is false; its last
+    line of output."""
     best = float("inf")
     out = None
-    for i in range(repeat + 1):  # the first run warms the page cache (and builds the jar if needed)
+    first = 1 if warm_up else 0
+    for i in range(repeat + first):  # a first run warms the page cache (and builds the jar if needed)
         t = time.perf_counter()
         p = subprocess.run(cmd, capture_output=True, text=True, env=env)
         dt = time.perf_counter() - t
         if p.returncode != 0:
             return {"error": (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[-1]}
         out = p.stdout.strip()
-        if i > 0:
+        if i >= first:
             best = min(best, dt)
     return {"seconds": best, "value": out.splitlines()[-1] if out else None}
 
@@ -218,12 +220,13 @@ def marginal(args, paths, inputs, results):
         logits = inp == "logits"
         key = "y_logits" if logits else "y_prob"
         runs = {k: ([], []) for k in kernels + ["read"]}
-        for _ in range(args.repeat):
+        for i in range(args.repeat + 1):  # the first round warms the page cache and is not timed
             for name, (small_s, large_s) in runs.items():
                 for p, times in ((paths, small_s), (large, large_s)):
-                    r = run_process(ceiling + [p[key]], 1) if name == "read" else \
-                        run_xent(p, logits, 1, args.xent, name)
-                    times.append(r.get("seconds", float("nan")))
+                    r = run_process(ceiling + [p[key]], 1, warm_up=False) if name == "read" else \
+                        run_xent(p, logits, 1, args.xent, name, warm_up=False)
+                    if i > 0:
+                        times.append(r.get("seconds", float("nan")))
         peer_best = max((r["gbps"] for r in results if r["input"] == inp and r["peer"] not in ("xent", "ceiling")
                          and "gbps" in r), default=None)
         for name, (small_s, large_s) in runs.items():
@@ -232,8 +235,8 @@ def marginal(args, paths, inputs, results):
                  "small_seconds": min(small_s), "large_seconds": min(large_s), "large_rows": args.large_rows,
                  "marginal_gbps": extra / dt if dt > 0 else None}
             results.append(m)
-            ratio = f" = {m['marginal_gbps'] / peer_best:.1f}x the best peer's GB/s" if peer_best and m["marginal_gbps"] \
-                else ""
+            ratio = f" = {m['marginal_gbps'] / peer_best:.1f}x the best peer's GB/s" \
+                if peer_best and m["marginal_gbps"] else ""
             label = "read only (ReadCeiling)" if name == "read" else f"xent marginal, kernels {name}"
             print(f"  {label:28s} {inp:13s} {args.rows} rows {min(small_s):.3f} s, {args.large_rows} rows "
                   f"{min(large_s):.3f} s: " + (f"{m['marginal_gbps']:.2f} GB/s{ratio}" if m["marginal_gbps"]
@@ -257,8 +260,9 @@ def main():
                          "report its marginal streaming rate: the extra bytes over the extra seconds")
     ap.add_argument("--kernels", default="default",
                     help="with --large-rows: the xent.kernels choices to time, e.g. default,scalar,vector")
-    ap.add_argument("--java", default=os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME")
-                    else "java", help="the java that runs ReadCeiling.java (with --large-rows)")
+    java_home = os.environ.get("JAVA_HOME")
+    ap.add_argument("--java", default=os.path.join(java_home, "bin", "java") if java_home else "java",
+                    help="the java that runs ReadCeiling.java (with --large-rows)")
     # worker mode
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--y-true", help=argparse.SUPPRESS)
