@@ -18,8 +18,8 @@ stale() {
     # This module and what it compiles with: xent-spark_2.13 (its tests too: the benchmark), and xent-cli with
     # xent-core, xent-npy and xent-keras.
     [[ -n "$(find "$module/pom.xml" "$root/pom.xml" "$module/src" "$root/xent-spark_2.13/src" \
-        "$root/xent-spark_2.13/pom.xml" "$root"/xent-{core,cli,npy,keras}/src/main "$root"/xent-{core,cli,npy,keras}/pom.xml \
-        -newer "$stamp" -print -quit 2>/dev/null)" ]]
+        "$root/xent-spark_2.13/pom.xml" "$root"/xent-{core,cli,npy,keras}/src/main \
+        "$root"/xent-{core,cli,npy,keras}/pom.xml -newer "$stamp" -print -quit 2>/dev/null)" ]]
 }
 
 # Waits for and holds, on file descriptor 9 (closed with `exec 9>&-`), the same lock as ./xent's build: both build

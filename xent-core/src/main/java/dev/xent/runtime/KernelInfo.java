@@ -21,8 +21,8 @@ import dev.xent.internal.kernel.Kernels;
  * by each function; SIMD only changes the speed. When SIMD is wanted and unavailable, that first use logs one
  * warning through {@code java.util.logging} (logger {@value #LOGGER}, level WARNING); every choice is also logged
  * there at level CONFIG. While java.util.logging is unconfigured (no configuration file, class or format, no handler
- * on that logger) the warning is printed to stderr as one line, {@code WARNING: xent kernels: ...}, instead of the default
- * format's two.
+ * on that logger) the warning is printed to stderr as one line, {@code WARNING: xent kernels: ...}, instead of the
+ * default format's two.
  *
  * <p>Instances are immutable and thread-safe.
  */

@@ -276,8 +276,8 @@ final class LaneTwin implements CrossEntropyKernel {
     }
 
     /** {@code VectorCategorical.catRow}: one contiguous row of at least {@code MIN_VECTOR} classes. */
-    private static double catRow(float[] p, float[] t, int classes, VectorCategorical.Smoothing sm, ProbabilityMode mode,
-                                 Lanes ln) {
+    private static double catRow(float[] p, float[] t, int classes, VectorCategorical.Smoothing sm,
+                                 ProbabilityMode mode, Lanes ln) {
         if (mode == ProbabilityMode.LOGITS) {
             float max = Float.NEGATIVE_INFINITY;
             double sum = 0;
@@ -378,8 +378,8 @@ final class LaneTwin implements CrossEntropyKernel {
      * ({@code VectorCategorical.catLogitsKahan} over every {@code LANES}-th class), added in lane order as the vector
      * kernel's {@code combine} does, then the scalar tail; into {@code block[0..2]}.
      */
-    private static void catLogitsBlock(float[] p, float[] t, int from, int to, float max, VectorCategorical.Smoothing sm,
-                                       double[] block) {
+    private static void catLogitsBlock(float[] p, float[] t, int from, int to, float max,
+                                       VectorCategorical.Smoothing sm, double[] block) {
         int mainEnd = (to - from) / LANES * LANES;
         double[] lane = new double[3];
         block[0] = 0;

@@ -140,8 +140,9 @@ final class VectorElementwise implements ElementwiseKernel {
     }
 
     /**
-     * Binary cross-entropy, first pass: {@code s = log(t == 1 ? o : 1 - o)}, {@code o = clip(p)}; notes in {@code b.soft} whether a target is other than 0 and 1.
-     * Nothing else is stored: with 0/1 targets (the common case) this pass is the whole function.
+     * Binary cross-entropy, first pass: {@code s = log(t == 1 ? o : 1 - o)}, {@code o = clip(p)}; notes in
+     * {@code b.soft} whether a target is other than 0 and 1. Nothing else is stored: with 0/1 targets (the common
+     * case) this pass is the whole function.
      */
     private static final Pass BCE_FIRST = new Pass() {
         @Override
